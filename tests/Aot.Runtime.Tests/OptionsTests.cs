@@ -1,0 +1,82 @@
+namespace Aot.Runtime.Tests;
+
+public class OptionsTests
+{
+    [Fact]
+    public void Optimized_model_cache_is_written_once_and_reused_until_settings_change()
+    {
+        string dir = Directory.CreateTempSubdirectory("aot-optcache-").FullName;
+        string cache = Path.Combine(dir, "tiny.optimized.onnx");
+        string source = TestModels.Path("tiny");
+        var options = new ModelOptions { OptimizedModelCachePath = cache };
+
+        float[] first;
+        using (OnnxModel model = OnnxModel.Load(source, options))
+        {
+            first = LoadTests.Run(model);
+        }
+
+        Assert.True(File.Exists(cache));
+        string key = File.ReadAllText(cache + ".key");
+        DateTime written = File.GetLastWriteTimeUtc(cache);
+
+        using (OnnxModel model = OnnxModel.Load(source, options))
+        {
+            Assert.Equal(first, LoadTests.Run(model));
+        }
+
+        Assert.Equal(written, File.GetLastWriteTimeUtc(cache)); // reused, not rebuilt
+
+        using (OnnxModel model = OnnxModel.Load(source, options with { Optimization = GraphOptimization.Basic }))
+        {
+            Assert.Equal(first, LoadTests.Run(model));
+        }
+
+        Assert.NotEqual(key, File.ReadAllText(cache + ".key")); // rebuilt for the new level
+    }
+
+    [Fact]
+    public void Explicit_cuda_that_cannot_start_is_a_clear_error()
+    {
+        // Test outputs leave the CUDA provider out (Directory.Build.targets), so this holds on GPU machines too.
+        var ex = Assert.Throws<ModelLoadException>(() => OnnxModel.Load(TestModels.Path("tiny"), new ModelOptions { Device = DeviceKind.Cuda }));
+        Assert.Contains("cuda:0", ex.Message);
+        Assert.Contains(TestModels.Path("tiny"), ex.Message);
+        Assert.Contains("libonnxruntime_providers_cuda.so", ex.Message);
+    }
+
+    [Fact]
+    public void Auto_falls_back_to_cpu_and_says_why()
+    {
+        var messages = new List<string>();
+        using OnnxModel model = OnnxModel.Load(TestModels.Path("tiny"), new ModelOptions { Device = DeviceKind.Auto, Log = messages.Add });
+        Assert.Equal(DeviceKind.Cpu, model.Device);
+        Assert.NotNull(model.DeviceFallbackReason);
+        Assert.Contains("using CPU", Assert.Single(messages));
+    }
+
+    [Fact]
+    public void Cuda_provider_options_carry_every_setting()
+    {
+        var options = new ModelOptions
+        {
+            DeviceId = 1,
+            Cuda = new CudaOptions { ConvAlgoSearch = "EXHAUSTIVE", CopyInDefaultStream = false, EnableCudaGraph = true, GpuMemoryLimitBytes = 1L << 30 },
+        };
+        Dictionary<string, string> map = SessionFactory.CudaProviderOptions(options);
+        Assert.Equal("1", map["device_id"]);
+        Assert.Equal("EXHAUSTIVE", map["cudnn_conv_algo_search"]);
+        Assert.Equal("0", map["do_copy_in_default_stream"]);
+        Assert.Equal("1", map["enable_cuda_graph"]);
+        Assert.Equal("1073741824", map["gpu_mem_limit"]);
+    }
+
+    [Fact]
+    public void Thread_and_spinning_settings_still_give_the_same_results()
+    {
+        string path = TestModels.Path("tiny");
+        using OnnxModel defaults = OnnxModel.Load(path);
+        using OnnxModel tuned = OnnxModel.Load(path, new ModelOptions { IntraOpThreads = 1, InterOpThreads = 2, AllowSpinning = false, Optimization = GraphOptimization.None });
+        Assert.Equal(LoadTests.Run(defaults), LoadTests.Run(tuned));
+    }
+}

@@ -1,0 +1,36 @@
+using Aot.Models;
+using Aot.Models.Onnx;
+
+namespace Aot.Runtime.Tests;
+
+/// <summary>Model files for tests: shared ones from the models/ layer, and small graphs built per test.</summary>
+internal static class TestModels
+{
+    private static readonly string s_directory = Directory.CreateTempSubdirectory("aot-runtime-tests-").FullName;
+
+    /// <summary>A named model from the models/ layer (fetched or generated on first use, then cached).</summary>
+    public static string Path(string name) => ModelStore.GetPath(name);
+
+    /// <summary>Writes a graph built by the test and returns its path.</summary>
+    public static string Write(string fileName, OnnxGraph graph, Func<Aot.Models.Onnx.OnnxModel, Aot.Models.Onnx.OnnxModel>? configure = null)
+    {
+        var model = new Aot.Models.Onnx.OnnxModel(graph);
+        model = configure?.Invoke(model) ?? model;
+        string path = System.IO.Path.Combine(s_directory, fileName);
+        OnnxWriter.WriteFile(model, path);
+        return path;
+    }
+
+    /// <summary>One node from inputs to outputs: the usual shape of a test model.</summary>
+    public static string SingleOp(string fileName, string op, OnnxValueInfo[] inputs, OnnxValueInfo[] outputs, params OnnxAttribute[] attributes) =>
+        Write(fileName, new OnnxGraph("test")
+        {
+            Nodes = [new OnnxNode(op, inputs.Select(i => i.Name).ToArray(), outputs.Select(o => o.Name).ToArray()) { Attributes = attributes }],
+            Inputs = inputs,
+            Outputs = outputs,
+        });
+
+    public static string Identity(OnnxDataType type, params OnnxDimension[] shape) =>
+        SingleOp($"identity-{type}-{string.Join('x', shape)}.onnx", "Identity",
+            [OnnxValueInfo.Tensor("x", type, shape)], [OnnxValueInfo.Tensor("y", type, shape)]);
+}
