@@ -55,7 +55,9 @@ public static class ModelSignature
             {
                 long compiled = spec.Dims[d];
                 long loaded = found.Shape[d].Value;
-                if (compiled != loaded && (compiled >= 0 || loaded >= 0))
+                // A symbolic compiled dimension accepts any size: ORT may fix dimensions the file leaves symbolic
+                // (MiniLM's hidden size). A fixed one must match exactly.
+                if (compiled >= 0 && compiled != loaded)
                 {
                     differences.Add($"{kind} '{spec.Name}': dimension {d} is {found.Shape[d]}, compiled for {(compiled >= 0 ? compiled.ToString(System.Globalization.CultureInfo.InvariantCulture) : spec.Symbols.ElementAtOrDefault(d) ?? "?")}");
                 }

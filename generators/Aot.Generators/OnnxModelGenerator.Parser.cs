@@ -1,0 +1,297 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Threading;
+using Aot.Generators.Model;
+using Aot.Generators.Naming;
+using Aot.Generators.Onnx;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Aot.Generators;
+
+public sealed partial class OnnxModelGenerator
+{
+    /// <summary>Reads a manifest and builds the <see cref="ModelClass"/> to emit: names, types, shapes, diagnostics.</summary>
+    internal static class Parser
+    {
+        // Item metadata and properties the build targets make visible (CompilerVisibleItemMetadata/Property).
+        internal const string ClassNameOption = "build_metadata.AdditionalFiles.AotClassName";
+        internal const string NamespaceOption = "build_metadata.AdditionalFiles.AotNamespace";
+        internal const string RootNamespaceOption = "build_property.RootNamespace";
+
+        /// <summary>Names every generated class has; a tensor may not take one (nor its own class's name).</summary>
+        private static readonly string[] s_reservedMembers =
+        {
+            // Members of the generated class.
+            "Inputs", "Outputs", "InputSpecs", "OutputSpecs", "Model", "Runner", "Run", "Dispose",
+            // Members of object.
+            "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "ReferenceEquals", "Finalize",
+            // Members of the nested Inputs.X / Outputs.X classes, which a nested class may not share its name with.
+            "Index", "Name", "NameUtf8", "ElementType", "Rank", "Dims",
+        };
+
+        public static bool IsModelFile(AdditionalText file) =>
+            file.Path.EndsWith(OnnxManifest.FileExtension, StringComparison.OrdinalIgnoreCase)
+            || file.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+        public static ModelResult Parse(AdditionalText file, AnalyzerConfigOptionsProvider options, CancellationToken cancellationToken)
+        {
+            if (file.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            {
+                // Never GetText() a binary model (CS2015): this only happens when the build targets are missing.
+                return Failed(DiagnosticInfo.Create(DiagnosticDescriptors.TargetsNotImported, file.Path, file.Path));
+            }
+
+            OnnxManifestContent manifest;
+            try
+            {
+                string text = file.GetText(cancellationToken)?.ToString()
+                    ?? throw new OnnxFormatException("the file cannot be opened");
+                manifest = OnnxManifest.Parse(text);
+            }
+            catch (OnnxFormatException e)
+            {
+                return Failed(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidManifest, file.Path, file.Path, e.Message));
+            }
+
+            if (manifest.Model is null)
+            {
+                return Failed(DiagnosticInfo.Create(DiagnosticDescriptors.UnreadableModel, manifest.ModelPath, manifest.ModelPath, manifest.Error ?? ""));
+            }
+
+            AnalyzerConfigOptions fileOptions = options.GetOptions(file);
+            return Build(
+                manifest.ModelPath,
+                manifest.Model,
+                NonEmpty(fileOptions, ClassNameOption),
+                NonEmpty(fileOptions, NamespaceOption),
+                NonEmpty(options.GlobalOptions, RootNamespaceOption));
+        }
+
+        /// <summary>Builds the class for a model read from <paramref name="modelPath"/>; pure, so tests call it directly.</summary>
+        public static ModelResult Build(string modelPath, OnnxModelInfo model, string? className, string? @namespace, string? rootNamespace)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            string fileName = Path.GetFileName(modelPath);
+
+            string name = className ?? IdentifierNames.ToPascalCase(Path.GetFileNameWithoutExtension(modelPath), "Model", "OnnxModel");
+            if (!IdentifierNames.IsValidIdentifier(name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidClassName, modelPath, modelPath, name));
+            }
+
+            string? targetNamespace = @namespace ?? rootNamespace;
+            if (targetNamespace is not null && targetNamespace.StartsWith("global::", StringComparison.Ordinal))
+            {
+                targetNamespace = targetNamespace.Substring("global::".Length);
+            }
+
+            if (targetNamespace is not null && !IdentifierNames.IsValidNamespace(targetNamespace))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNamespace, modelPath, modelPath, targetNamespace));
+            }
+
+            ReportUnsupported(modelPath, "input", model.Inputs, diagnostics);
+            ReportUnsupported(modelPath, "output", model.Outputs, diagnostics);
+            if (diagnostics.Count > 0)
+            {
+                return new ModelResult(null, diagnostics.ToEquatableArray());
+            }
+
+            var names = new MemberNameTable(Reserved(name));
+            var inputs = new TensorMember[model.Inputs.Count];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = CreateInput(i, model.Inputs[i], names);
+            }
+
+            var outputs = new TensorMember[model.Outputs.Count];
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                outputs[i] = CreateOutput(i, model.Outputs[i], names);
+            }
+
+            var description = new ModelDescription(
+                model.DocString,
+                model.GraphName,
+                model.GraphDocString,
+                model.ProducerName,
+                model.ProducerVersion,
+                model.Domain,
+                model.IrVersion,
+                model.ModelVersion,
+                DescribeOpsets(model.Opsets));
+
+            var modelClass = new ModelClass(
+                modelPath,
+                fileName,
+                targetNamespace,
+                name,
+                description,
+                new EquatableArray<TensorMember>(inputs),
+                new EquatableArray<TensorMember>(outputs));
+            return new ModelResult(modelClass, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        private static IEnumerable<string> Reserved(string className)
+        {
+            yield return className;
+            foreach (string member in s_reservedMembers)
+            {
+                yield return member;
+            }
+        }
+
+        private static void ReportUnsupported(string modelPath, string role, IReadOnlyList<OnnxValueInfo> values, List<DiagnosticInfo> diagnostics)
+        {
+            foreach (OnnxValueInfo value in values)
+            {
+                if (value.Type.Kind != OnnxValueKind.Tensor || !ElementTypeMap.TryGet(value.Type.ElementType, out _, out _))
+                {
+                    string type = value.Type.Kind == OnnxValueKind.None ? "value with no type" : value.Type.Description;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedValue, modelPath, modelPath, role, value.Name, type));
+                }
+            }
+        }
+
+        private static TensorMember CreateInput(int index, OnnxValueInfo value, MemberNameTable names)
+        {
+            bool isString = value.Type.ElementType == 8;
+            string baseName = IdentifierNames.ToPascalCase(value.Name, "Input", "Input" + Int(index));
+            string name = isString ? names.Allocate(baseName, "Input", "{0}", "Set{0}") : names.Allocate(baseName, "Input", "{0}");
+            string accessor = isString ? "Set" + name : name;
+
+            IReadOnlyList<OnnxDimension>? shape = value.Type.Shape;
+            var dimensions = new List<DimensionInfo>();
+            var parameters = new List<string>();
+            if (shape is null)
+            {
+                parameters.Add("shape");
+            }
+            else
+            {
+                // String inputs take their values first: no dimension may be called that.
+                var used = new HashSet<string>(StringComparer.Ordinal);
+                if (isString)
+                {
+                    used.Add("values");
+                }
+
+                var bySymbol = new Dictionary<string, string>(StringComparer.Ordinal);
+                for (int axis = 0; axis < shape.Count; axis++)
+                {
+                    OnnxDimension dim = shape[axis];
+                    string? parameter = null;
+                    if (!dim.IsFixed)
+                    {
+                        if (dim.Symbol is null || !bySymbol.TryGetValue(dim.Symbol, out parameter))
+                        {
+                            string fallback = "dim" + Int(axis);
+                            string wanted = dim.Symbol is null ? fallback : IdentifierNames.ToCamelCase(dim.Symbol, "dim", fallback);
+                            parameter = wanted;
+                            for (int n = 2; !used.Add(parameter); n++)
+                            {
+                                parameter = wanted + Int(n);
+                            }
+
+                            parameters.Add(parameter);
+                            if (dim.Symbol is not null)
+                            {
+                                bySymbol.Add(dim.Symbol, parameter);
+                            }
+                        }
+                    }
+
+                    dimensions.Add(new DimensionInfo(dim.Value, dim.Symbol, parameter));
+                }
+            }
+
+            return CreateMember(index, value, name, accessor, shapeName: null, dimensions, parameters);
+        }
+
+        private static TensorMember CreateOutput(int index, OnnxValueInfo value, MemberNameTable names)
+        {
+            bool isString = value.Type.ElementType == 8;
+            string baseName = IdentifierNames.ToPascalCase(value.Name, "Output", "Output" + Int(index));
+            string name = isString
+                ? names.Allocate(baseName, "Output", "{0}", "Get{0}", "{0}Shape")
+                : names.Allocate(baseName, "Output", "{0}", "{0}Shape");
+            var dimensions = new List<DimensionInfo>();
+            foreach (OnnxDimension dim in value.Type.Shape ?? Array.Empty<OnnxDimension>())
+            {
+                dimensions.Add(new DimensionInfo(dim.Value, dim.Symbol, null));
+            }
+
+            return CreateMember(index, value, name, isString ? "Get" + name : name, name + "Shape", dimensions, new List<string>());
+        }
+
+        private static TensorMember CreateMember(
+            int index, OnnxValueInfo value, string name, string accessor, string? shapeName, List<DimensionInfo> dimensions, List<string> parameters)
+        {
+            ElementTypeMap.TryGet(value.Type.ElementType, out string runtimeName, out string csharpType);
+            return new TensorMember(
+                index,
+                value.Name,
+                name,
+                accessor,
+                shapeName,
+                value.Type.ElementType,
+                runtimeName,
+                csharpType,
+                DescribeType(value.Type),
+                value.Type.Shape is not null,
+                dimensions.ToEquatableArray(),
+                parameters.ToEquatableArray(),
+                value.DocString);
+        }
+
+        /// <summary><c>int64 [batch, sequence]</c>, <c>float scalar</c> or <c>float (shape unknown)</c>.</summary>
+        private static string DescribeType(OnnxValueType type)
+        {
+            var text = new StringBuilder(OnnxElementTypes.Name(type.ElementType));
+            if (type.Shape is null)
+            {
+                return text.Append(" (shape unknown)").ToString();
+            }
+
+            if (type.Shape.Count == 0)
+            {
+                return text.Append(" scalar").ToString();
+            }
+
+            text.Append(" [");
+            for (int i = 0; i < type.Shape.Count; i++)
+            {
+                OnnxDimension dim = type.Shape[i];
+                text.Append(i > 0 ? ", " : "").Append(dim.IsFixed ? Long(dim.Value) : dim.Symbol ?? "?");
+            }
+
+            return text.Append(']').ToString();
+        }
+
+        private static EquatableArray<string> DescribeOpsets(IReadOnlyList<OnnxOpset> opsets)
+        {
+            var text = new List<string>();
+            foreach (OnnxOpset opset in opsets)
+            {
+                string domain = opset.Domain.Length == 0 ? "ai.onnx" : opset.Domain;
+                text.Add(domain + " " + Long(opset.Version));
+            }
+
+            return text.ToEquatableArray();
+        }
+
+        private static string? NonEmpty(AnalyzerConfigOptions options, string key) =>
+            options.TryGetValue(key, out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        private static ModelResult Failed(DiagnosticInfo diagnostic) =>
+            new(null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+
+        private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Long(long value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}

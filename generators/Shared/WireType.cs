@@ -1,0 +1,12 @@
+namespace Aot.Generators.Onnx;
+
+/// <summary>Protocol Buffers wire types (the low three bits of a field key).</summary>
+internal enum WireType
+{
+    Varint = 0,
+    Fixed64 = 1,
+    LengthDelimited = 2,
+    StartGroup = 3,
+    EndGroup = 4,
+    Fixed32 = 5,
+}

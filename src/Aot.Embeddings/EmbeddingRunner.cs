@@ -1,0 +1,133 @@
+using Aot.Embeddings.Pooling;
+using Aot.Runtime;
+
+namespace Aot.Embeddings;
+
+/// <summary>
+/// One worker's state for running an <see cref="EmbeddingModel"/>: a <see cref="ModelRunner"/> (pinned input and
+/// output buffers) and scratch. Not thread-safe: one per worker thread, as with <see cref="ModelRunner"/>.
+/// </summary>
+/// <remarks>
+/// The server's batch loop uses the two-step hook: <see cref="Run"/> a batch of already-tokenized rows (padded here
+/// to the longest), then <see cref="Pool"/> each row with its own request's choices (normalise, dimensions).
+/// </remarks>
+public sealed class EmbeddingRunner : IDisposable
+{
+    private readonly EmbeddingModel _model;
+    private readonly BertSignature _signature;
+    private readonly ModelRunner _runner;
+    private int[] _rowLengths = new int[8];
+    private long[] _scratchIds = [];
+    private int _rows;
+    private int _sequenceLength;
+
+    internal EmbeddingRunner(EmbeddingModel model, BertSignature signature)
+    {
+        _model = model;
+        _signature = signature;
+        _runner = model.OnnxModel.CreateRunner();
+    }
+
+    /// <summary>The model this runner runs.</summary>
+    public EmbeddingModel Model => _model;
+
+    /// <summary>Rows of the last <see cref="Run"/>.</summary>
+    public int RowCount => _rows;
+
+    /// <summary>Sequence length the last batch was padded to.</summary>
+    public int SequenceLength => _sequenceLength;
+
+    /// <summary>
+    /// Runs the model once over a batch of tokenized rows — each the ids of one text, <c>[CLS]</c> and <c>[SEP]</c>
+    /// included, as <see cref="Tokenization.BertTokenizer.Encode"/> writes them — padded to the longest row.
+    /// Allocation-free when the batch shape repeats.
+    /// </summary>
+    public void Run(ReadOnlySpan<ReadOnlyMemory<long>> rows)
+    {
+        if (rows.IsEmpty)
+            throw new ArgumentException("A batch needs at least one row.", nameof(rows));
+        int longest = 0;
+        foreach (ReadOnlyMemory<long> row in rows)
+        {
+            if (row.Length < 1 || row.Length > _model.MaxSequenceLength)
+                throw new ArgumentException($"A row has {row.Length} tokens; rows have 1..{_model.MaxSequenceLength}.", nameof(rows));
+            longest = Math.Max(longest, row.Length);
+        }
+
+        if (_rowLengths.Length < rows.Length)
+            _rowLengths = new int[Math.Max(rows.Length, _rowLengths.Length * 2)];
+        Span<long> shape = [rows.Length, longest];
+        Span<long> ids = _runner.GetInputBuffer<long>(_signature.InputIdsIndex, shape);
+        Span<long> mask = _runner.GetInputBuffer<long>(_signature.AttentionMaskIndex, shape);
+        long padding = _model.Tokenizer.PaddingId;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            ReadOnlySpan<long> row = rows[r].Span;
+            Span<long> idsRow = ids.Slice(r * longest, longest);
+            Span<long> maskRow = mask.Slice(r * longest, longest);
+            row.CopyTo(idsRow);
+            idsRow[row.Length..].Fill(padding);
+            maskRow[..row.Length].Fill(1);
+            maskRow[row.Length..].Clear();
+            _rowLengths[r] = row.Length;
+        }
+
+        if (_signature.TokenTypeIdsIndex >= 0)
+            _runner.GetInputBuffer<long>(_signature.TokenTypeIdsIndex, shape).Clear(); // one segment
+        _rows = rows.Length;
+        _sequenceLength = longest;
+        _runner.Run();
+    }
+
+    /// <summary>
+    /// Pools row <paramref name="row"/> of the last <see cref="Run"/> into <paramref name="destination"/>, whose
+    /// length is the dimensions wanted (at most <see cref="EmbeddingModel.HiddenSize"/>), then L2-normalises it
+    /// if asked. Truncating dimensions before normalising is Matryoshka's rule.
+    /// </summary>
+    public void Pool(int row, Span<float> destination, bool normalize)
+    {
+        if ((uint)row >= (uint)_rows)
+            throw new ArgumentOutOfRangeException(nameof(row), $"Row {row} is not in the last batch of {_rows}.");
+        int hiddenSize = _signature.HiddenSize;
+        int rowValues = _sequenceLength * hiddenSize;
+        ReadOnlySpan<float> hidden = _runner.GetOutput<float>(_signature.OutputIndex).Slice(row * rowValues, rowValues);
+        EmbeddingPooling.Pool(hidden, hiddenSize, _rowLengths[row], _model.Pooling, destination);
+        if (normalize)
+            EmbeddingPooling.Normalize(destination);
+    }
+
+    /// <summary>Tokenizes, runs and pools a batch of texts in one model run; returns one vector per text.</summary>
+    /// <exception cref="Tokenization.InputTooLongException">A text is too long and <see cref="EmbedOptions.Truncate"/> is off.</exception>
+    public float[][] Embed(IReadOnlyList<string> texts, EmbedOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        options ??= EmbedOptions.Default;
+        int dimensions = _model.ResolveDimensions(options.Dimensions);
+        if (texts.Count == 0)
+            return [];
+
+        int max = _model.MaxSequenceLength;
+        if (_scratchIds.Length < texts.Count * max)
+            _scratchIds = new long[texts.Count * max];
+        var rows = new ReadOnlyMemory<long>[texts.Count];
+        for (int i = 0; i < texts.Count; i++)
+        {
+            Memory<long> slot = _scratchIds.AsMemory(i * max, max);
+            int length = _model.Tokenizer.Encode(texts[i], slot.Span, options.Truncate, options.TruncationDirection).Length;
+            rows[i] = slot[..length];
+        }
+
+        Run(rows);
+        var vectors = new float[texts.Count][];
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            vectors[i] = new float[dimensions];
+            Pool(i, vectors[i], options.Normalize);
+        }
+
+        return vectors;
+    }
+
+    /// <summary>Releases the runner's native buffers.</summary>
+    public void Dispose() => _runner.Dispose();
+}
