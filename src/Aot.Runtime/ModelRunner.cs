@@ -98,6 +98,19 @@ public sealed unsafe class ModelRunner : IDisposable
         return new Span<byte>((void*)input.Buffer.Pointer, checked((int)input.ByteCount));
     }
 
+    /// <summary>The shape input <paramref name="index"/> was last given.</summary>
+    /// <exception cref="InvalidOperationException">The input has not been set yet.</exception>
+    public ReadOnlySpan<long> GetInputShape(int index)
+    {
+        BoundTensor input = Input(index);
+        if (!input.HasShape)
+        {
+            throw new InvalidOperationException($"Input '{input.Name}' has not been set yet.");
+        }
+
+        return input.Shape;
+    }
+
     /// <summary>Sets a string input. Strings live in ONNX Runtime's memory, so this allocates.</summary>
     public void SetStringInput(int index, ReadOnlySpan<string> values, scoped ReadOnlySpan<long> shape)
     {
