@@ -35,7 +35,7 @@ internal static class SessionFactory
                 }
                 catch (OnnxRuntimeException ex)
                 {
-                    throw new ModelLoadException(source.Name, $"Cannot start the CUDA execution provider on cuda:{options.DeviceId} for '{source.Name}': {ex.Message}", ex);
+                    throw new ModelLoadException(source.Name, $"Cannot start the CUDA execution provider on cuda:{options.DeviceId} for '{source.Name}': {ex.Message.TrimEnd()}{DescribeMissingCudaLibraries()}", ex);
                 }
 
             default:
@@ -48,7 +48,7 @@ internal static class SessionFactory
                     }
                     catch (OnnxRuntimeException ex)
                     {
-                        reason = "the CUDA execution provider failed to start: " + ex.Message;
+                        reason = "the CUDA execution provider failed to start: " + ex.Message.TrimEnd() + DescribeMissingCudaLibraries();
                     }
                 }
 
@@ -72,6 +72,31 @@ internal static class SessionFactory
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// ORT only says the provider library failed to load; the usual cause is a CUDA or cuDNN library the loader
+    /// cannot find, so name those.
+    /// </summary>
+    private static string DescribeMissingCudaLibraries()
+    {
+        string[] missing = CudaRuntimeLibraries.Where(name => !CanLoad(name)).ToArray();
+        return missing.Length == 0
+            ? string.Empty
+            : $" (not found by the loader: {string.Join(", ", missing)}; the provider needs the CUDA 13 runtime, cuBLAS and cuDNN 9 — install them or put their lib folders on LD_LIBRARY_PATH)";
+    }
+
+    private static readonly string[] CudaRuntimeLibraries = ["libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcudnn.so.9"];
+
+    private static bool CanLoad(string library)
+    {
+        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad(library, out IntPtr handle))
+        {
+            return false;
+        }
+
+        System.Runtime.InteropServices.NativeLibrary.Free(handle);
+        return true;
     }
 
     private static string[] NativeLibraryFolders()
