@@ -82,4 +82,44 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ServerHostingNotReferenced = new(
+        id: "AOT0010",
+        title: "Aot.Server.Hosting is not referenced",
+        messageFormat: "The ONNX model '{0}' has AotServe=\"true\", whose server adapter needs the Aot.Server.Hosting library; add a reference to it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TypedClientNotReferenced = new(
+        id: "AOT0011",
+        title: "Aot.Client.Typed is not referenced",
+        messageFormat: "The ONNX model '{0}' has AotClient=\"true\", whose typed client needs the Aot.Client.Typed library; add a reference to it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidServeName = new(
+        id: "AOT0012",
+        title: "Invalid served model name",
+        messageFormat: "'{1}' is not a valid model name for the server (ServeName, or the file name, of the ONNX model '{0}'): use letters, digits, '_', '-' and '.', at most 256 characters",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ClientWithStrings = new(
+        id: "AOT0013",
+        title: "No typed client for a model with string tensors",
+        messageFormat: "The ONNX model '{0}' has string inputs or outputs, which the binary protocol does not carry yet; no typed client is generated for it (AotClient is ignored)",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor EntryPointWithoutServedModels = new(
+        id: "AOT0014",
+        title: "Generated entry point without served models",
+        messageFormat: "AotServerEntryPoint is true but no ONNX model has AotServe=\"true\" (or Aot.Server.Hosting is not referenced); no entry point is generated",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

@@ -21,6 +21,11 @@ public sealed partial class OnnxModelGenerator
         internal const string ClassNameOption = "build_metadata.AdditionalFiles.AotClassName";
         internal const string NamespaceOption = "build_metadata.AdditionalFiles.AotNamespace";
         internal const string RootNamespaceOption = "build_property.RootNamespace";
+        internal const string ServeOption = "build_metadata.AdditionalFiles.AotServe";
+        internal const string EntryPointOption = "build_property.AotServerEntryPoint";
+        internal const string ClientOption = "build_metadata.AdditionalFiles.AotClient";
+        internal const string ServeNameOption = "build_metadata.AdditionalFiles.AotServeName";
+        internal const string EmbeddedResourceOption = "build_metadata.AdditionalFiles.AotEmbeddedResource";
 
         /// <summary>Names every generated class has; a tensor may not take one (nor its own class's name).</summary>
         private static readonly string[] s_reservedMembers =
@@ -31,6 +36,16 @@ public sealed partial class OnnxModelGenerator
             "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "ReferenceEquals", "Finalize",
             // Members of the nested Inputs.X / Outputs.X classes, which a nested class may not share its name with.
             "Index", "Name", "NameUtf8", "ElementType", "Rank", "Dims",
+        };
+
+        /// <summary>Names taken as well when a server adapter, a typed client or an embedded model is generated.</summary>
+        private static readonly string[] s_reservedServingMembers =
+        {
+            // Nested classes and the embedded-model loader of the generated class.
+            "Serving", "Client", "LoadEmbedded",
+            // Members of X.Client (and of its base, Aot.Client.Typed.TypedRequest), whose tensor members share these names.
+            "DefaultName", "InferAsync", "ModelName", "ModelVersion", "Timeout", "Connection", "ResponsePayload",
+            "GetInputSectionLength", "WriteInputSection", "ReadOutputs", "IsInFlight", "SetInput", "RequireSet",
         };
 
         public static bool IsModelFile(AdditionalText file) =>
@@ -63,22 +78,36 @@ public sealed partial class OnnxModelGenerator
             }
 
             AnalyzerConfigOptions fileOptions = options.GetOptions(file);
+            var serving = new ServingOptions(
+                IsTrue(fileOptions, ServeOption),
+                IsTrue(fileOptions, ClientOption),
+                NonEmpty(fileOptions, ServeNameOption) ?? Path.GetFileNameWithoutExtension(manifest.ModelPath),
+                NonEmpty(fileOptions, EmbeddedResourceOption));
             return Build(
                 manifest.ModelPath,
                 manifest.Model,
                 NonEmpty(fileOptions, ClassNameOption),
                 NonEmpty(fileOptions, NamespaceOption),
-                NonEmpty(options.GlobalOptions, RootNamespaceOption));
+                NonEmpty(options.GlobalOptions, RootNamespaceOption),
+                serving);
         }
 
         /// <summary>Builds the class for a model read from <paramref name="modelPath"/>; pure, so tests call it directly.</summary>
-        public static ModelResult Build(string modelPath, OnnxModelInfo model, string? className, string? @namespace, string? rootNamespace)
+        public static ModelResult Build(
+            string modelPath, OnnxModelInfo model, string? className, string? @namespace, string? rootNamespace, ServingOptions? serving = null)
         {
+            serving ??= ServingOptions.None;
             var diagnostics = new List<DiagnosticInfo>();
             string fileName = Path.GetFileName(modelPath);
 
             string name = className ?? IdentifierNames.ToPascalCase(Path.GetFileNameWithoutExtension(modelPath), "Model", "OnnxModel");
-            if (!IdentifierNames.IsValidIdentifier(name))
+            if (className is null && IsClassMember(name, serving))
+            {
+                // A class may not be named like its own members (CS0542): model.onnx gives ModelClass, run.onnx RunClass.
+                name += "Class";
+            }
+
+            if (!IdentifierNames.IsValidIdentifier(name) || IsClassMember(name, serving))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidClassName, modelPath, modelPath, name));
             }
@@ -94,6 +123,11 @@ public sealed partial class OnnxModelGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidNamespace, modelPath, modelPath, targetNamespace));
             }
 
+            if (serving.Serve && !IsValidServeName(serving.ServeName))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidServeName, modelPath, modelPath, serving.ServeName));
+            }
+
             ReportUnsupported(modelPath, "input", model.Inputs, diagnostics);
             ReportUnsupported(modelPath, "output", model.Outputs, diagnostics);
             if (diagnostics.Count > 0)
@@ -101,7 +135,15 @@ public sealed partial class OnnxModelGenerator
                 return new ModelResult(null, diagnostics.ToEquatableArray());
             }
 
-            var names = new MemberNameTable(Reserved(name));
+            var warnings = new List<DiagnosticInfo>();
+            if (serving.Client && HasString(model))
+            {
+                // The binary protocol carries no string tensors yet: the class (and its server adapter) still come.
+                warnings.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClientWithStrings, modelPath, modelPath));
+                serving = serving with { Client = false };
+            }
+
+            var names = new MemberNameTable(serving.Any ? Reserved(name, s_reservedServingMembers) : Reserved(name));
             var inputs = new TensorMember[model.Inputs.Count];
             for (int i = 0; i < inputs.Length; i++)
             {
@@ -132,18 +174,127 @@ public sealed partial class OnnxModelGenerator
                 name,
                 description,
                 new EquatableArray<TensorMember>(inputs),
-                new EquatableArray<TensorMember>(outputs));
-            return new ModelResult(modelClass, EquatableArray<DiagnosticInfo>.Empty);
+                new EquatableArray<TensorMember>(outputs),
+                serving,
+                IsBatchable(inputs, outputs));
+            return new ModelResult(modelClass, warnings.ToEquatableArray());
         }
 
-        private static IEnumerable<string> Reserved(string className)
+        /// <summary>Whether <paramref name="name"/> is a member of every generated class (so no class may be called that).</summary>
+        private static bool IsClassMember(string name, ServingOptions serving)
+        {
+            switch (name)
+            {
+                case "Inputs" or "Outputs" or "InputSpecs" or "OutputSpecs" or "Model" or "Runner" or "Run" or "Dispose":
+                case "Equals" or "GetHashCode" or "ToString" or "GetType" or "MemberwiseClone" or "ReferenceEquals" or "Finalize":
+                    return true;
+                case "Serving" or "Client" or "LoadEmbedded":
+                    return serving.Any;
+                default:
+                    return false;
+            }
+        }
+
+        private static IEnumerable<string> Reserved(string className, string[]? more = null)
         {
             yield return className;
             foreach (string member in s_reservedMembers)
             {
                 yield return member;
             }
+
+            foreach (string member in more ?? Array.Empty<string>())
+            {
+                yield return member;
+            }
         }
+
+        /// <summary>
+        /// The server's rule (<c>ServingSignature.DecideBatchable</c> in src/Aot.Server), applied to the declared
+        /// signature: every input has a symbolic or unknown dimension 0 and the named ones share one symbol, and every
+        /// output has a dynamic dimension 0. The server re-derives it from the loaded model and only trusts the
+        /// generated validation when the symbols agree.
+        /// </summary>
+        private static bool IsBatchable(TensorMember[] inputs, TensorMember[] outputs)
+        {
+            if (inputs.Length == 0 || outputs.Length == 0)
+            {
+                return false;
+            }
+
+            string? symbol = null;
+            foreach (TensorMember input in inputs)
+            {
+                if (input.Rank <= 0 || input.Dimensions[0].IsFixed)
+                {
+                    return false;
+                }
+
+                string? own = input.Dimensions[0].Symbol;
+                if (own is not null)
+                {
+                    if (symbol is not null && symbol != own)
+                    {
+                        return false;
+                    }
+
+                    symbol = own;
+                }
+            }
+
+            foreach (TensorMember output in outputs)
+            {
+                if (output.Rank <= 0 || output.Dimensions[0].IsFixed)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The server's model names: letters, digits, <c>_ - .</c>, at most 256 characters.</summary>
+        private static bool IsValidServeName(string name)
+        {
+            if (name.Length == 0 || name.Length > 256)
+            {
+                return false;
+            }
+
+            foreach (char c in name)
+            {
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool HasString(OnnxModelInfo model)
+        {
+            foreach (OnnxValueInfo value in model.Inputs)
+            {
+                if (value.Type.ElementType == 8)
+                {
+                    return true;
+                }
+            }
+
+            foreach (OnnxValueInfo value in model.Outputs)
+            {
+                if (value.Type.ElementType == 8)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsTrue(AnalyzerConfigOptions options, string key) =>
+            options.TryGetValue(key, out string? value) && string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
         private static void ReportUnsupported(string modelPath, string role, IReadOnlyList<OnnxValueInfo> values, List<DiagnosticInfo> diagnostics)
         {

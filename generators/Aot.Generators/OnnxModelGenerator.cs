@@ -47,6 +47,62 @@ public sealed partial class OnnxModelGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.EmitInputs);
 
         context.RegisterSourceOutput(inputs, Emit);
+
+        // AotServerEntryPoint=true: a Main that serves every AotServe model, so the project needs no Program.cs.
+        IncrementalValueProvider<EntryPointInput> entryPoint = models
+            .Collect()
+            .Select((all, _) => ServedClasses(all))
+            .Combine(context.AnalyzerConfigOptionsProvider.Select((options, _) => EntryPointOptions(options)))
+            .Combine(facts)
+            .Select((pair, _) => new EntryPointInput(pair.Left.Left, pair.Left.Right.Requested, pair.Left.Right.Namespace, pair.Right.HasServerHosting))
+            .WithTrackingName(StepNames.EntryPoint);
+        context.RegisterSourceOutput(entryPoint, EmitEntryPoint);
+    }
+
+    private static EquatableArray<string> ServedClasses(ImmutableArray<ModelResult> results)
+    {
+        var names = new List<string>();
+        foreach (ModelResult result in results)
+        {
+            if (result.Class is { Serving.Serve: true } model)
+            {
+                names.Add(model.FullName);
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names.ToEquatableArray();
+    }
+
+    private static (bool Requested, string? Namespace) EntryPointOptions(Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider options)
+    {
+        bool requested = options.GlobalOptions.TryGetValue(Parser.EntryPointOption, out string? value)
+            && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        options.GlobalOptions.TryGetValue(Parser.RootNamespaceOption, out string? rootNamespace);
+        string? @namespace = string.IsNullOrWhiteSpace(rootNamespace) ? null : rootNamespace!.Trim();
+        if (@namespace is not null && @namespace.StartsWith("global::", StringComparison.Ordinal))
+        {
+            @namespace = @namespace.Substring("global::".Length);
+        }
+
+        // An invalid RootNamespace is reported on the models (AOT0005); the entry point then goes to the global namespace.
+        return (requested, @namespace is not null && Naming.IdentifierNames.IsValidNamespace(@namespace) ? @namespace : null);
+    }
+
+    private static void EmitEntryPoint(SourceProductionContext context, EntryPointInput input)
+    {
+        if (!input.Requested)
+        {
+            return;
+        }
+
+        if (input.ServedClasses.IsEmpty || !input.HasServerHosting)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.EntryPointWithoutServedModels, Location.None));
+            return;
+        }
+
+        context.AddSource("AotServerProgram.g.cs", Emitter.EmitEntryPoint(input.ServedClasses, input.Namespace, s_version));
     }
 
     private static void Emit(SourceProductionContext context, EmitInput input)
@@ -87,6 +143,18 @@ public sealed partial class OnnxModelGenerator : IIncrementalGenerator
         if (!input.Facts.SupportsCSharp11)
         {
             Report(context, DiagnosticDescriptors.LanguageVersionTooLow, model.ModelPath, input.Facts.LanguageVersion);
+            return;
+        }
+
+        if (model.Serving.Serve && !input.Facts.HasServerHosting)
+        {
+            Report(context, DiagnosticDescriptors.ServerHostingNotReferenced, model.ModelPath);
+            return;
+        }
+
+        if (model.Serving.Client && !input.Facts.HasTypedClient)
+        {
+            Report(context, DiagnosticDescriptors.TypedClientNotReferenced, model.ModelPath);
             return;
         }
 
@@ -154,8 +222,13 @@ public sealed partial class OnnxModelGenerator : IIncrementalGenerator
         return new CompilationFacts(
             compilation.GetTypeByMetadataName("Aot.Runtime.ModelRunner") is not null,
             version.ToDisplayString(),
-            version >= LanguageVersion.CSharp11);
+            version >= LanguageVersion.CSharp11,
+            compilation.GetTypeByMetadataName("Aot.Server.Hosting.CompiledModel") is not null,
+            compilation.GetTypeByMetadataName("Aot.Client.Typed.TypedRequest") is not null);
     }
+
+    /// <summary>What the generated entry point needs: the served classes (sorted), whether it was asked for, where to put it.</summary>
+    private sealed record EntryPointInput(EquatableArray<string> ServedClasses, bool Requested, string? Namespace, bool HasServerHosting);
 
     /// <summary>One model with what decides whether and how it is emitted; equal inputs are not emitted again.</summary>
     private sealed record EmitInput(ModelResult Result, DuplicateClass? Duplicate, CompilationFacts Facts);

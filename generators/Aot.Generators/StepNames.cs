@@ -17,4 +17,7 @@ internal static class StepNames
 
     /// <summary>Per model, everything the source output needs; its outputs decide what is re-emitted.</summary>
     public const string EmitInputs = nameof(EmitInputs);
+
+    /// <summary>The served classes and the AotServerEntryPoint property: the generated Main.</summary>
+    public const string EntryPoint = nameof(EntryPoint);
 }

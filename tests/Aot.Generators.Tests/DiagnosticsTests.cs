@@ -173,6 +173,69 @@ public sealed class DiagnosticsTests
         Assert.Equal(Enumerable.Range(1, ids.Length).Select(i => $"AOT{i:0000}"), ids.Order());
     }
 
+    [Fact]
+    public void AOT0010_AotServe_without_Aot_Server_Hosting()
+    {
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest("model.onnx", TestModels.MiniLmLike());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer").WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServe", "true");
+
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(new[] { manifest }, options, withServing: false);
+
+        Assert.Empty(result.GeneratedSources);
+        AssertDiagnostic(Assert.Single(result.Diagnostics), "AOT0010", DiagnosticSeverity.Error, s_model,
+            $"The ONNX model '{s_model}' has AotServe=\"true\", whose server adapter needs the Aot.Server.Hosting library; add a reference to it");
+    }
+
+    [Fact]
+    public void AOT0011_AotClient_without_Aot_Client_Typed()
+    {
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest("model.onnx", TestModels.MiniLmLike());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer").WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotClient", "true");
+
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(new[] { manifest }, options, withServing: false);
+
+        Assert.Empty(result.GeneratedSources);
+        AssertDiagnostic(Assert.Single(result.Diagnostics), "AOT0011", DiagnosticSeverity.Error, s_model,
+            $"The ONNX model '{s_model}' has AotClient=\"true\", whose typed client needs the Aot.Client.Typed library; add a reference to it");
+    }
+
+    [Theory]
+    [InlineData("mini lm")]
+    [InlineData("mini/lm")]
+    [InlineData("modèle")]
+    public void AOT0012_a_served_name_the_server_cannot_route(string name)
+    {
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest("model.onnx", TestModels.MiniLmLike());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServe", "true")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServeName", name);
+
+        Diagnostic diagnostic = SingleDiagnostic(manifest, options);
+
+        AssertDiagnostic(diagnostic, "AOT0012", DiagnosticSeverity.Error, s_model,
+            $"'{name}' is not a valid model name for the server (ServeName, or the file name, of the ONNX model '{s_model}'): use letters, digits, '_', '-' and '.', at most 256 characters");
+    }
+
+    [Fact]
+    public void AOT0013_no_typed_client_for_string_tensors_but_the_class_and_adapter_are_generated()
+    {
+        OnnxModelBuilder model = new OnnxModelBuilder()
+            .Input("text", OnnxType.Tensor(Elem.String, "batch"))
+            .Output("label", OnnxType.Tensor(Elem.Int64, "batch"));
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest("model.onnx", model);
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServe", "true")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotClient", "true");
+
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { manifest }, options);
+
+        AssertDiagnostic(Assert.Single(result.Diagnostics), "AOT0013", DiagnosticSeverity.Warning, s_model,
+            $"The ONNX model '{s_model}' has string inputs or outputs, which the binary protocol does not carry yet; no typed client is generated for it (AotClient is ignored)");
+        Assert.NotNull(output.GetTypeByMetadataName("Consumer.ModelClass+Serving"));
+        Assert.Null(output.GetTypeByMetadataName("Consumer.ModelClass+Client"));
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+    }
+
     private static Diagnostic SingleDiagnostic(AdditionalText file, TestOptionsProvider? options = null)
     {
         (GeneratorRunResult result, _) = GeneratorHarness.Run(new[] { file }, options);

@@ -20,6 +20,108 @@ public sealed class SnapshotTests
     public void Ir3_model_with_inputs_listed_as_initializers() => VerifyModel("squeezenet1.0-3.onnx", TestModels.Ir3Classifier(), "Squeezenet1_0_3");
 
     [Fact]
+    public void MiniLm_like_model_served_with_typed_client_and_embedded()
+    {
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest("all-MiniLM-L6-v2.onnx", TestModels.MiniLmLike());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServe", "true")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotClient", "True")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServeName", "minilm")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotEmbeddedResource", "Aot.Models.all-MiniLM-L6-v2.0badc0de.onnx");
+
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { manifest }, options);
+
+        Assert.Empty(result.Diagnostics);
+        Baseline.Verify("AllMiniLmL6V2.Served", Assert.Single(result.GeneratedSources).SourceText.ToString());
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        Assert.NotNull(output.GetTypeByMetadataName("Consumer.AllMiniLmL6V2+Serving"));
+        Assert.NotNull(output.GetTypeByMetadataName("Consumer.AllMiniLmL6V2+Client"));
+    }
+
+    [Fact]
+    public void Every_element_type_served_and_with_a_client_compiles_cleanly()
+    {
+        // Scalars, unknown ranks, every element type (strings included: they get the adapter but no client, AOT0013).
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest("all-types.onnx", TestModels.AllElementTypes());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServe", "true")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotClient", "true");
+
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { manifest }, options);
+
+        Assert.Equal(new[] { "AOT0013" }, result.Diagnostics.Select(d => d.Id));
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        Assert.NotNull(output.GetTypeByMetadataName("Consumer.AllTypes+Serving"));
+        Assert.Null(output.GetTypeByMetadataName("Consumer.AllTypes+Client"));
+    }
+
+    [Theory]
+    [InlineData("naming-torture.onnx")]
+    [InlineData("squeezenet1.0-3.onnx")]
+    public void Odd_names_and_fixed_shapes_served_and_with_a_client_compile_cleanly(string fileName)
+    {
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest(fileName, fileName.StartsWith("naming", StringComparison.Ordinal) ? TestModels.NamingTorture() : TestModels.Ir3Classifier());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServe", "true")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotClient", "true")
+            .WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServeName", "model");
+
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { manifest }, options);
+
+        Assert.Empty(result.Diagnostics.Where(d => d.Id != "AOT0013"));
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+    }
+
+    [Fact]
+    public void AotServerEntryPoint_generates_a_Main_serving_every_AotServe_model()
+    {
+        InMemoryAdditionalText minilm = GeneratorHarness.Manifest("all-MiniLM-L6-v2.onnx", TestModels.MiniLmLike());
+        InMemoryAdditionalText squeezenet = GeneratorHarness.Manifest("squeezenet1.0-3.onnx", TestModels.Ir3Classifier());
+        InMemoryAdditionalText notServed = GeneratorHarness.Manifest("naming-torture.onnx", TestModels.NamingTorture());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer")
+            .With(("build_property.AotServerEntryPoint", "true"))
+            .WithFile(minilm.Path, "build_metadata.AdditionalFiles.AotServe", "true")
+            .WithFile(squeezenet.Path, "build_metadata.AdditionalFiles.AotServe", "true");
+
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { squeezenet, notServed, minilm }, options);
+
+        Assert.Empty(result.Diagnostics);
+        GeneratedSourceResult program = Assert.Single(result.GeneratedSources, s => s.HintName == "AotServerProgram.g.cs");
+        Baseline.Verify("AotServerProgram", program.SourceText.ToString());
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        Assert.NotNull(output.GetTypeByMetadataName("Consumer.AotServerProgram"));
+    }
+
+    [Fact]
+    public void AotServerEntryPoint_without_served_models_is_AOT0014()
+    {
+        InMemoryAdditionalText minilm = GeneratorHarness.Manifest("all-MiniLM-L6-v2.onnx", TestModels.MiniLmLike());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer").With(("build_property.AotServerEntryPoint", "true"));
+
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(new[] { minilm }, options);
+
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("AOT0014", diagnostic.Id);
+        Assert.Equal(
+            "AotServerEntryPoint is true but no ONNX model has AotServe=\"true\" (or Aot.Server.Hosting is not referenced); no entry point is generated",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "AotServerProgram.g.cs");
+    }
+
+    [Theory]
+    [InlineData("model.onnx", "ModelClass")]
+    [InlineData("runner.onnx", "RunnerClass")]
+    [InlineData("inputs.onnx", "InputsClass")]
+    public void A_file_named_like_a_member_of_the_class_gets_a_suffix(string fileName, string className)
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { GeneratorHarness.Manifest(fileName, TestModels.MiniLmLike()) });
+
+        Assert.Empty(result.Diagnostics);
+        Assert.NotNull(output.GetTypeByMetadataName("Consumer." + className));
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+    }
+
+    [Fact]
     public void ClassName_and_Namespace_metadata_override_the_defaults()
     {
         InMemoryAdditionalText manifest = GeneratorHarness.Manifest("all-MiniLM-L6-v2.onnx", TestModels.MiniLmLike());

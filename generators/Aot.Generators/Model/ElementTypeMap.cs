@@ -28,4 +28,14 @@ internal static class ElementTypeMap
         };
         return runtimeName.Length > 0;
     }
+
+    /// <summary>Bytes per element (the wire and ONNX Runtime layout); 0 for strings and unsupported types.</summary>
+    public static int SizeOf(int elementType) => elementType switch
+    {
+        2 or 3 or 9 => 1,
+        4 or 5 or 10 or 16 => 2,
+        1 or 6 or 12 => 4,
+        7 or 11 or 13 => 8,
+        _ => 0,
+    };
 }

@@ -28,11 +28,15 @@ internal static class GeneratorHarness
         new("/project/obj/Debug/net10.0/aot/" + Path.GetFileNameWithoutExtension(modelFileName) + ".0badc0de" + OnnxManifest.FileExtension,
             ManifestText(ModelPath(modelFileName), model));
 
-    public static CSharpCompilation CreateCompilation(bool withRuntime = true, LanguageVersion languageVersion = LanguageVersion.CSharp13, params string[] sources)
+    public static CSharpCompilation CreateCompilation(bool withRuntime = true, LanguageVersion languageVersion = LanguageVersion.CSharp13, params string[] sources) =>
+        CreateCompilation(withRuntime, withServing: true, languageVersion, sources);
+
+    /// <summary>A compilation; <paramref name="withServing"/> false leaves out Aot.Server.Hosting and Aot.Client.Typed.</summary>
+    public static CSharpCompilation CreateCompilation(bool withRuntime, bool withServing, LanguageVersion languageVersion, params string[] sources)
     {
-        IEnumerable<MetadataReference> references = withRuntime
-            ? s_references.Value
-            : s_references.Value.Where(r => !Path.GetFileName(r.Display ?? "").StartsWith("Aot.Runtime", StringComparison.Ordinal));
+        IEnumerable<MetadataReference> references = s_references.Value
+            .Where(r => withRuntime || !Path.GetFileName(r.Display ?? "").StartsWith("Aot.Runtime", StringComparison.Ordinal))
+            .Where(r => withServing || !(Path.GetFileName(r.Display ?? "") is "Aot.Server.Hosting.dll" or "Aot.Client.Typed.dll"));
         return CSharpCompilation.Create(
             "Consumer",
             sources.Select(s => CSharpSyntaxTree.ParseText(s, ParseOptions.WithLanguageVersion(languageVersion))),
@@ -50,10 +54,10 @@ internal static class GeneratorHarness
 
     /// <summary>Runs the generator once and returns its result and the compilation with the generated code.</summary>
     public static (GeneratorRunResult Result, Compilation Output) Run(
-        IEnumerable<AdditionalText> files, TestOptionsProvider? options = null, bool withRuntime = true, LanguageVersion languageVersion = LanguageVersion.CSharp13)
+        IEnumerable<AdditionalText> files, TestOptionsProvider? options = null, bool withRuntime = true, LanguageVersion languageVersion = LanguageVersion.CSharp13, bool withServing = true)
     {
         // One source file, as every real project has: the compilation takes its language version from its trees.
-        CSharpCompilation compilation = CreateCompilation(withRuntime, languageVersion, "namespace Consumer { }");
+        CSharpCompilation compilation = CreateCompilation(withRuntime, withServing, languageVersion, "namespace Consumer { }");
         GeneratorDriver driver = CreateDriver(files, options, languageVersion)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         return (driver.GetRunResult().Results.Single(), output);
@@ -69,6 +73,9 @@ internal static class GeneratorHarness
         return trusted.Split(Path.PathSeparator)
             .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "netstandard.dll" or "mscorlib.dll")
             .Append(typeof(Aot.Runtime.ModelRunner).Assembly.Location)
+            .Append(typeof(Aot.Server.Hosting.CompiledModel).Assembly.Location)
+            .Append(typeof(Aot.Client.Typed.TypedRequest).Assembly.Location)
+            .Append(typeof(Aot.Client.AotClient).Assembly.Location)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToImmutableArray();
     }

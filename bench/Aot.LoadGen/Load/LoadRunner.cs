@@ -1,0 +1,117 @@
+using System.Diagnostics;
+
+namespace Aot.LoadGen.Load;
+
+/// <summary>
+/// Drives one run against one target: connects the clients, runs the warm-up, then the timed window, and waits
+/// for requests still in flight. Only requests that start inside the window are measured; an error at any time
+/// (warm-up included) is counted, so a system that fails is never reported as fast.
+/// </summary>
+internal static class LoadRunner
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
+
+    public static async Task<LoadResult> RunAsync(ITarget target, LoadOptions options, string label, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
+        var senders = new IRequestSender[options.Concurrency];
+        for (int i = 0; i < senders.Length; i++)
+        {
+            senders[i] = await target.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var histogram = new LatencyHistogram();
+        var window = new RunCounters();
+        var warmUp = new RunCounters();
+        long start = Clock.Now;
+        var schedule = new Schedule(start, start + Clock.ToTicks(options.WarmUp), start + Clock.ToTicks(options.WarmUp + options.Duration), options.RatePerSecond);
+        using var progress = new ProgressLine(label, options, schedule, window, histogram);
+        try
+        {
+            Task[] clients = [.. senders.Select(sender => options.RatePerSecond is null
+                ? Task.Run(() => ClosedLoopAsync(sender, schedule, histogram, window, warmUp, cancellationToken), cancellationToken)
+                : Task.Run(() => OpenLoopAsync(sender, schedule, histogram, window, warmUp, cancellationToken), cancellationToken))];
+            await Task.WhenAll(clients).WaitAsync(options.WarmUp + options.Duration + DrainTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress.Finish();
+            foreach (IRequestSender sender in senders)
+            {
+                await sender.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        double seconds = options.Duration.TotalSeconds;
+        double? lateness = options.RatePerSecond is null || window.Completed == 0
+            ? null
+            : Clock.ToNanoseconds(window.LatenessTicks / Math.Max(1, window.Completed + window.Errors)) / 1e6;
+        return new LoadResult(histogram.Summarize(), window.Completed, window.Errors + warmUp.Errors, seconds,
+            window.FirstError ?? warmUp.FirstError, lateness);
+    }
+
+    private static async Task ClosedLoopAsync(IRequestSender sender, Schedule schedule, LatencyHistogram histogram,
+        RunCounters window, RunCounters warmUp, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            long sent = Clock.Now;
+            if (sent >= schedule.End)
+            {
+                return;
+            }
+
+            await SendOnceAsync(sender, sent, sent, schedule, histogram, window, warmUp, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task OpenLoopAsync(IRequestSender sender, Schedule schedule, LatencyHistogram histogram,
+        RunCounters window, RunCounters warmUp, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            long intended = schedule.NextIntendedTime();
+            if (intended >= schedule.End)
+            {
+                return;
+            }
+
+            long wait = intended - Clock.Now;
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+            }
+
+            long sent = Clock.Now;
+            // Latency counts from the intended time; a timer that woke early never shortens it.
+            long origin = Math.Max(intended, sent);
+            if (origin >= schedule.WarmUpEnd)
+            {
+                window.AddLateness(Math.Max(0, sent - intended));
+            }
+
+            await SendOnceAsync(sender, origin, intended, schedule, histogram, window, warmUp, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task SendOnceAsync(IRequestSender sender, long origin, long slot, Schedule schedule, LatencyHistogram histogram,
+        RunCounters window, RunCounters warmUp, CancellationToken cancellationToken)
+    {
+        bool measured = slot >= schedule.WarmUpEnd;
+        try
+        {
+            await sender.SendAsync(cancellationToken).ConfigureAwait(false);
+            if (measured)
+            {
+                histogram.RecordTimestamps(origin, Clock.Now);
+                window.AddCompleted();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            (measured ? window : warmUp).AddError(ex);
+            // A failing system must not turn the client into a busy loop.
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

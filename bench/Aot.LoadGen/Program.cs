@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Aot.LoadGen;
+
+var root = new RootCommand("Aot benchmark harness: load generator, floors, peers and reports (see docs/benchmarks.md).");
+root.Subcommands.Add(SuiteCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(EchoCommand.Create());
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

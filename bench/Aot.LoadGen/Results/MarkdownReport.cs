@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text;
+using static Aot.LoadGen.Results.Format;
+
+namespace Aot.LoadGen.Results;
+
+/// <summary>
+/// Writes results.md: the headline table, Aot's overhead over in-process next to the echo floor, throughput and
+/// p99 against every peer with ratios, batching gain, RSS and cold start against every peer, the brief's targets
+/// met or missed, open-loop runs, every system's settings, and every error or skipped system.
+/// </summary>
+internal static class MarkdownReport
+{
+    private static readonly string[] AotSystems = ["aot", "aot-batch", "aot-batch-d500"];
+
+    public static string Build(SuiteResults results, IReadOnlyList<string> charts)
+    {
+        var q = new ResultsQuery(results);
+        var md = new StringBuilder();
+        MachineInfo m = results.Machine;
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Aot benchmarks, {results.Date}{(results.Quick ? " (quick subset)" : "")}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {m.Processors} CPUs ({m.CpuModel}), {m.MemoryGb} GB, {m.Os}, harness on {m.Runtime}. " +
+            $"Load average (1/5/15 min) at start: {results.LoadAverageAtStart}; at end: {results.LoadAverageAtEnd}. " +
+            $"Total time {Num(results.TotalSeconds, "0")} s. Every system runs on the same 2 cores as the load generator (one client for all).");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Threads: every ONNX Runtime session (and PyTorch) gets {results.Threads} intra-op threads, 1 inter-op. {results.WorkloadNotes}");
+        md.AppendLine();
+        Headline(md, q);
+        Overhead(md, q);
+        PeerComparison(md, q);
+        Batching(md, q);
+        Memory(md, q);
+        Targets(md, q);
+        OpenLoop(md, q);
+        Settings(md, results);
+        Problems(md, results);
+        if (charts.Count > 0)
+        {
+            md.AppendLine("## Charts").AppendLine();
+            foreach (string chart in charts)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"![{chart}]({chart})");
+            }
+
+            md.AppendLine();
+        }
+
+        return md.ToString();
+    }
+
+    private static void Headline(StringBuilder md, ResultsQuery q)
+    {
+        md.AppendLine("## Headline").AppendLine();
+        md.AppendLine("Latency at 1 client (ms), throughput (req/s) and p99 at 16 clients, server RSS (median under load, MB), server CPU seconds per 1,000 requests at 16 clients, errors over all runs.").AppendLine();
+        md.AppendLine("| workload | system | protocol | p50 c=1 | p99 c=1 | req/s c=16 | p99 c=16 | RSS MB | CPU s/1k | errors |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (string workload in q.Workloads)
+        {
+            foreach (RunRecord floor in q.Results.Runs.Where(r => r.Workload == workload && r.Kind == "floor"))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {floor.System} | {floor.Protocol} | {Ms(floor.P50Ms)} | {Ms(floor.P99Ms)} | – | – | – | – | {floor.Errors} |");
+            }
+
+            foreach ((string system, string protocol) in q.Series(workload))
+            {
+                RunRecord? one = q.Closed(system, workload, protocol, 1);
+                RunRecord? sixteen = q.Closed(system, workload, protocol, 16);
+                long errors = q.Results.Runs.Where(r => r.System == system && r.Workload == workload && r.Protocol == protocol).Sum(r => r.Errors);
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {system} | {protocol} | {Ms(one?.P50Ms)} | {Ms(one?.P99Ms)} | {Rate(sixteen?.Throughput)} | {Ms(sixteen?.P99Ms)} | {Mb(sixteen?.RssSteadyMb)} | {Num(sixteen?.CpuSecondsPer1k, "0.00")} | {errors} |");
+            }
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Overhead(StringBuilder md, ResultsQuery q)
+    {
+        md.AppendLine("## Aot's overhead over in-process, next to the echo floor").AppendLine();
+        md.AppendLine("p50 at 1 client. Overhead = Aot p50 − in-process p50. Targets (brief): binary ≤ echo + 15 µs, HTTP JSON ≤ echo + 100 µs.").AppendLine();
+        md.AppendLine("| workload | in-process | TCP echo | Aot binary | binary overhead | ≤ echo+15 µs? | Aot KServe HTTP | HTTP overhead | ≤ echo+100 µs? |");
+        md.AppendLine("|---|---:|---:|---:|---:|---|---:|---:|---|");
+        foreach (string workload in q.Workloads)
+        {
+            double? floor = q.Closed("in-process", workload, "in-process", 1)?.P50Ms;
+            double? echo = q.Closed("tcp-echo", workload, "tcp-echo", 1)?.P50Ms;
+            double? binary = q.Closed("aot", workload, "binary", 1)?.P50Ms;
+            double? http = q.Closed("aot", workload, "kserve-http", 1)?.P50Ms;
+            double? binaryOverhead = binary - floor;
+            double? httpOverhead = http - floor;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {Us(floor)} | {Us(echo)} | {Us(binary)} | {Us(binaryOverhead)} | {Verdict(TargetChecks.AtMost(binaryOverhead, echo + 0.015))} | {Us(http)} | {Us(httpOverhead)} | {Verdict(TargetChecks.AtMost(httpOverhead, echo + 0.100))} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("On the large workloads the overhead also holds moving the request and answer bytes (e.g. 602 KB in for ResNet-50, 197 KB out for MiniLM s128), which the echo floor moves too; on HTTP, JSON text of those tensors must be parsed and written.").AppendLine();
+    }
+
+    private static void PeerComparison(StringBuilder md, ResultsQuery q)
+    {
+        md.AppendLine("## Throughput and p99 against each peer").AppendLine();
+        md.AppendLine("Closed loop. Each cell: req/s · p99 ms. Ratios: Aot throughput ÷ peer throughput, for Aot's HTTP JSON (KServe V2, the like-for-like protocol: peers speak plain JSON) and Aot's best binary (batching on).").AppendLine();
+        foreach (string workload in q.Workloads)
+        {
+            IReadOnlyList<(string System, string Protocol)> series = q.Series(workload);
+            IReadOnlyList<string> peers = q.Peers(workload);
+            if (series.Count == 0)
+            {
+                continue;
+            }
+
+            md.AppendLine(CultureInfo.InvariantCulture, $"### {workload}").AppendLine();
+            md.Append("| clients | ").AppendJoin(" | ", series.Select(s => $"{s.System} {s.Protocol}"));
+            foreach (string peer in peers)
+            {
+                md.Append(CultureInfo.InvariantCulture, $" | HTTP ÷ {peer} | batch binary ÷ {peer} | p99 {peer} ÷ Aot HTTP p99");
+            }
+
+            md.AppendLine(" |");
+            md.Append("|---:|").AppendJoin("", series.Select(_ => "---:|")).AppendJoin("", peers.Select(_ => "---:|---:|---:|")).AppendLine();
+            foreach (int c in q.Levels(workload))
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {c} | ");
+                md.AppendJoin(" | ", series.Select(s => q.Closed(s.System, workload, s.Protocol, c) is { } r ? $"{Rate(r.Throughput)} · {Ms(r.P99Ms)}" : "–"));
+                RunRecord? http = q.Closed("aot", workload, "kserve-http", c);
+                RunRecord? batch = q.Closed("aot-batch", workload, "binary", c);
+                foreach (string peer in peers)
+                {
+                    RunRecord? p = q.Closed(peer, workload, "peer-http", c);
+                    md.Append(CultureInfo.InvariantCulture, $" | {Ratio(http?.Throughput, p?.Throughput)} | {Ratio(batch?.Throughput, p?.Throughput)} | {Ratio(p?.P99Ms, http?.P99Ms)}");
+                }
+
+                md.AppendLine(" |");
+            }
+
+            md.AppendLine();
+        }
+    }
+
+    private static void Batching(StringBuilder md, ResultsQuery q)
+    {
+        md.AppendLine("## Batching gain").AppendLine();
+        md.AppendLine("Binary protocol, closed loop: `aot` (--max-batch 1) against `aot-batch` (--max-batch 32 --max-delay-us 0) and, on the tiny model, `aot-batch-d500` (--max-delay-us 500).").AppendLine();
+        md.AppendLine("| workload | clients | batching off req/s | on req/s | gain | on p50 ms | off p50 ms | d500 req/s | d500 p50 ms |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (string workload in q.Workloads)
+        {
+            foreach (int c in q.Levels(workload))
+            {
+                RunRecord? off = q.Closed("aot", workload, "binary", c);
+                RunRecord? on = q.Closed("aot-batch", workload, "binary", c);
+                RunRecord? d500 = q.Closed("aot-batch-d500", workload, "binary", c);
+                if (off is null && on is null)
+                {
+                    continue;
+                }
+
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {c} | {Rate(off?.Throughput)} | {Rate(on?.Throughput)} | {Ratio(on?.Throughput, off?.Throughput)} | {Ms(on?.P50Ms)} | {Ms(off?.P50Ms)} | {Rate(d500?.Throughput)} | {Ms(d500?.P50Ms)} |");
+            }
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Memory(StringBuilder md, ResultsQuery q)
+    {
+        md.AppendLine("## Memory and cold start against each peer").AppendLine();
+        md.AppendLine("Cold start: process start → ready (health endpoint 200) → first answer to the workload's request. RSS: after the first answer (idle), median under load (largest over the runs), lifetime peak (VmHWM). In-process model load (ONNX Runtime session creation) is listed for the brief's \"≤ 0.5 s plus model load\".").AppendLine();
+        md.AppendLine("| model | system | ready ms | first answer ms | idle RSS MB | RSS under load MB | peak RSS MB | RSS ÷ Aot's | status |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
+        foreach (string model in q.Results.Servers.Select(s => s.Model).Distinct())
+        {
+            double? aotRss = q.SteadyRss("aot", model);
+            foreach (ServerRecord server in q.Results.Servers.Where(s => s.Model == model && s.Kind != "floor"))
+            {
+                double? rss = q.SteadyRss(server.System, model);
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {model} | {server.System} | {Num(server.ReadyMs, "0")} | {Num(server.FirstAnswerMs, "0")} | {Mb(server.IdleRssMb)} | {Mb(rss)} | {Mb(server.LifetimePeakRssMb)} | {Ratio(rss, aotRss)} | {server.Status} |");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine("| model | file MB | in-process load ms |");
+        md.AppendLine("|---|---:|---:|");
+        foreach (ModelLoadRecord load in q.Results.ModelLoads)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {load.Model} | {Num(load.FileMb, "0.0")} | {Num(load.LoadMs, "0")} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Targets(StringBuilder md, ResultsQuery q)
+    {
+        md.AppendLine("## The brief's targets").AppendLine();
+        md.AppendLine("| target | measured | verdict |");
+        md.AppendLine("|---|---|---|");
+        foreach (TargetCheck check in TargetChecks.Evaluate(q))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {check.Target} | {check.Measured} | {Verdict(check.Met)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void OpenLoop(StringBuilder md, ResultsQuery q)
+    {
+        List<RunRecord> open = [.. q.Results.Runs.Where(r => r.Mode == "open")];
+        if (open.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Open loop (fixed arrival rate)").AppendLine();
+        md.AppendLine("Latency counted from each request's intended send time, so queueing (in the server or for a free connection) is not hidden. The client's timers wake ~1 ms late at worst; the mean send lateness is shown and is included in the latencies.").AppendLine();
+        md.AppendLine("| workload | system | protocol | rate/s | connections | achieved req/s | p50 | p90 | p99 | p99.9 | mean lateness ms | errors |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (RunRecord r in open)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload} | {r.System} | {r.Protocol} | {Rate(r.RatePerSecond)} | {r.Concurrency} | {Rate(r.Throughput)} | {Ms(r.P50Ms)} | {Ms(r.P90Ms)} | {Ms(r.P99Ms)} | {Ms(r.P999Ms)} | {Ms(r.MeanSendLatenessMs)} | {r.Errors} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Settings(StringBuilder md, SuiteResults results)
+    {
+        md.AppendLine("## Systems and their settings").AppendLine();
+        foreach (ServerRecord server in results.Servers.DistinctBy(s => s.System))
+        {
+            md.AppendLine("- **" + server.System + "**: " + string.Join("; ", server.Settings.Select(kv => $"{kv.Key}: {kv.Value}")));
+            md.AppendLine(CultureInfo.InvariantCulture, $"  - command: `{server.CommandLine}`");
+        }
+
+        md.AppendLine("- **in-process**: Aot.Runtime `ModelRunner` (ONNX Runtime 1.31 with IoBinding) in the load generator's process; each request copies the inputs into the runner and runs.");
+        md.AppendLine();
+        md.AppendLine("Workloads:").AppendLine();
+        foreach ((string name, string description) in results.Workloads)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- `{name}`: {description}");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Problems(StringBuilder md, SuiteResults results)
+    {
+        md.AppendLine("## Errors, failures and skipped systems").AppendLine();
+        List<RunRecord> failed = [.. results.Runs.Where(r => r.Errors > 0)];
+        List<ServerRecord> down = [.. results.Servers.Where(s => s.Status != "ok")];
+        if (failed.Count == 0 && down.Count == 0 && results.Skipped.Count == 0)
+        {
+            md.AppendLine("None: every system started and served every request without an error.").AppendLine();
+            return;
+        }
+
+        foreach (ServerRecord s in down)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {s.System} on {s.Model} {s.Status} (log: `{s.Log}`)");
+        }
+
+        foreach (RunRecord r in failed)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {r.System} {r.Workload} {r.Protocol} c={r.Concurrency}: {r.Errors} errors, first: {r.FirstError}");
+        }
+
+        foreach (SkippedSystem s in results.Skipped)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- skipped {s.System}: {s.Reason}");
+        }
+
+        md.AppendLine();
+    }
+}

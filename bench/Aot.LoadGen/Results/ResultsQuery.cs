@@ -1,0 +1,39 @@
+namespace Aot.LoadGen.Results;
+
+/// <summary>Lookups over a suite's records used by the report and the charts.</summary>
+internal sealed class ResultsQuery(SuiteResults results)
+{
+    public SuiteResults Results => results;
+
+    /// <summary>The closed-loop run of a system/workload/protocol at a concurrency, if measured.</summary>
+    public RunRecord? Closed(string system, string workload, string protocol, int concurrency) =>
+        results.Runs.FirstOrDefault(r => r.System == system && r.Workload == workload && r.Protocol == protocol && r.Mode == "closed" && r.Concurrency == concurrency);
+
+    /// <summary>Workloads in the order they were measured.</summary>
+    public IReadOnlyList<string> Workloads => [.. results.Runs.Select(r => r.Workload).Distinct()];
+
+    /// <summary>Concurrency levels measured for a workload (closed loop, servers).</summary>
+    public IReadOnlyList<int> Levels(string workload) =>
+        [.. results.Runs.Where(r => r.Workload == workload && r.Mode == "closed" && r.Kind != "floor").Select(r => r.Concurrency).Distinct().Order()];
+
+    /// <summary>(system, protocol) pairs measured on a workload, servers only, in measurement order.</summary>
+    public IReadOnlyList<(string System, string Protocol)> Series(string workload) =>
+        [.. results.Runs.Where(r => r.Workload == workload && r.Kind != "floor").Select(r => (r.System, r.Protocol)).Distinct()];
+
+    /// <summary>Peers measured on a workload.</summary>
+    public IReadOnlyList<string> Peers(string workload) =>
+        [.. results.Runs.Where(r => r.Workload == workload && r.Kind == "peer").Select(r => r.System).Distinct()];
+
+    /// <summary>The server record of a system for a model.</summary>
+    public ServerRecord? Server(string system, string model) =>
+        results.Servers.FirstOrDefault(s => s.System == system && s.Model == model);
+
+    /// <summary>Largest median RSS over a system's runs on a model.</summary>
+    public double? SteadyRss(string system, string model) =>
+        results.Runs.Where(r => r.System == system && r.Model == model && r.RssSteadyMb is not null).Select(r => r.RssSteadyMb).Max();
+
+    /// <summary>Largest throughput of a system (any concurrency, given protocol) on a workload.</summary>
+    public RunRecord? Best(string system, string workload, string protocol) =>
+        results.Runs.Where(r => r.System == system && r.Workload == workload && r.Protocol == protocol && r.Mode == "closed" && r.Errors == 0)
+            .MaxBy(r => r.Throughput);
+}

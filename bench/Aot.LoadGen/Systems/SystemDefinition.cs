@@ -1,0 +1,21 @@
+using Aot.LoadGen.Workloads;
+
+namespace Aot.LoadGen.Systems;
+
+/// <summary>
+/// A system under test that runs as its own process: its name in the results, the protocols it is measured
+/// over, how to start it for a model, how to tell it is ready, and its settings as recorded in the results.
+/// </summary>
+/// <param name="Name">Name in the results, e.g. <c>aot</c>, <c>aot-batch</c>, <c>aspnet-ort</c>.</param>
+/// <param name="Kind"><c>aot</c>, <c>peer</c> or <c>floor</c>.</param>
+/// <param name="Protocols">Protocols measured: <c>binary</c>, <c>kserve-http</c>, <c>peer-http</c>, <c>tcp-echo</c>.</param>
+/// <param name="Launch">The command for a model file and ports.</param>
+/// <param name="ReadyUrl">HTTP URL that answers 200 when ready; null: ready when the TCP port accepts.</param>
+/// <param name="Settings">What the results record about this system (threads, batching, versions …).</param>
+internal sealed record SystemDefinition(
+    string Name,
+    string Kind,
+    IReadOnlyList<string> Protocols,
+    Func<Workload, string, Ports, ServerLaunch> Launch,
+    Func<Ports, Uri?> ReadyUrl,
+    IReadOnlyDictionary<string, string> Settings);

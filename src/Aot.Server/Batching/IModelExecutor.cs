@@ -1,0 +1,27 @@
+namespace Aot.Server.Batching;
+
+/// <summary>
+/// What a batch worker needs from a model: fill inputs, run, read outputs. One executor per worker; not
+/// thread-safe. The production implementation wraps an <c>Aot.Runtime.ModelRunner</c>; tests use fakes to
+/// drive batch formation deterministically without ONNX Runtime.
+/// </summary>
+internal interface IModelExecutor : IDisposable
+{
+    /// <summary>Sets input <paramref name="index"/>'s shape and returns its (pinned) buffer to fill.</summary>
+    Span<byte> GetInputBytes(int index, ReadOnlySpan<long> shape);
+
+    /// <summary>Sets string input <paramref name="index"/> (allocates: strings live in ONNX Runtime's memory).</summary>
+    void SetStringInput(int index, ReadOnlySpan<string> values, ReadOnlySpan<long> shape);
+
+    /// <summary>Runs the model on the current inputs.</summary>
+    void Run();
+
+    /// <summary>Output <paramref name="index"/> of the last run; valid until the next run.</summary>
+    ReadOnlySpan<byte> GetOutputBytes(int index);
+
+    /// <summary>String output <paramref name="index"/> of the last run (the same array until the next run).</summary>
+    string[] GetStringOutput(int index);
+
+    /// <summary>Shape of output <paramref name="index"/> of the last run.</summary>
+    ReadOnlySpan<long> GetOutputShape(int index);
+}

@@ -1,0 +1,73 @@
+using Aot.Runtime;
+using Aot.Server.Batching;
+
+namespace Aot.Server.Hosting;
+
+/// <summary>Everything <c>aot serve</c> is configured with (one property per CLI option).</summary>
+internal sealed record class ServerOptions
+{
+    public const long DefaultMaxPayloadBytes = 64L << 20;
+
+    public IReadOnlyList<string> Models { get; init; } = [];
+
+    public string? Repository { get; init; }
+
+    /// <summary>Address to bind TCP listeners to.</summary>
+    public string Host { get; init; } = "0.0.0.0";
+
+    public int HttpPort { get; init; } = 8000;
+
+    /// <summary>Binary protocol TCP port; 0 turns the TCP listener off.</summary>
+    public int Port { get; init; } = 8001;
+
+    public string? UnixSocket { get; init; }
+
+    public string Device { get; init; } = "cpu";
+
+    public int Threads { get; init; }
+
+    public int Workers { get; init; } = 1;
+
+    public int MaxBatch { get; init; } = 32;
+
+    public int MaxDelayMicros { get; init; }
+
+    public int MaxQueue { get; init; } = 1024;
+
+    public long MaxPayloadBytes { get; init; } = DefaultMaxPayloadBytes;
+
+    public bool PadSequences { get; init; }
+
+    public int DrainTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>Most requests one binary connection may have in flight; beyond it the server stops reading it.</summary>
+    public int MaxInFlightPerConnection { get; init; } = Binary.BinaryProtocol.DefaultMaxInFlightPerConnection;
+
+    /// <summary>Run a lone request on an idle model on the receiving thread (no worker hand-off); needs --max-delay-us 0.</summary>
+    public bool InlineLoneRequests { get; init; } = true;
+
+    /// <summary>Run connection code inline on socket completion threads (no thread-pool hand-offs); opt-in.</summary>
+    public bool InlineIo { get; init; }
+
+    public BatcherOptions ToBatcherOptions() => new()
+    {
+        MaxBatchRows = Math.Max(1, MaxBatch),
+        MaxDelay = TimeSpan.FromMicroseconds(Math.Max(0, MaxDelayMicros)),
+        MaxQueue = Math.Max(1, MaxQueue),
+        Workers = Math.Max(1, Workers),
+        PadSequences = PadSequences,
+        InlineLoneRequests = InlineLoneRequests,
+    };
+
+    public ModelOptions ToModelOptions(Action<string> log)
+    {
+        (DeviceKind kind, int id) = ModelOptions.ParseDevice(Device);
+        return new ModelOptions
+        {
+            Device = kind,
+            DeviceId = id,
+            IntraOpThreads = Math.Max(0, Threads),
+            Log = log,
+        };
+    }
+}

@@ -1,0 +1,36 @@
+namespace Aot.Server.Metrics;
+
+/// <summary>
+/// The metrics of one served model (one label set), as plain fields updated with <see cref="Interlocked"/>:
+/// recording allocates nothing. Gauges that the batcher owns (queue depth, in-flight) are read from it when
+/// the exposition is written.
+/// </summary>
+internal sealed class ModelMetrics(string model, string version)
+{
+    private readonly long[] _outcomes = new long[RequestOutcomes.Count];
+
+    public string Model { get; } = model;
+
+    public string Version { get; } = version;
+
+    /// <summary>Receipt to response written, per request.</summary>
+    public Histogram RequestDuration { get; } = Histogram.ForLatency();
+
+    /// <summary>Time spent queued before the request's batch started.</summary>
+    public Histogram QueueDuration { get; } = Histogram.ForLatency();
+
+    /// <summary>Time of each batch run (one observation per batch).</summary>
+    public Histogram ComputeDuration { get; } = Histogram.ForLatency();
+
+    /// <summary>Rows per batch run.</summary>
+    public Histogram BatchSize { get; } = new(Histogram.BatchSizeBounds);
+
+    /// <summary>Live gauges, read when metrics are scraped.</summary>
+    public Func<int> QueueDepth { get; set; } = static () => 0;
+
+    public Func<int> InFlight { get; set; } = static () => 0;
+
+    public void Record(RequestOutcome outcome) => Interlocked.Increment(ref _outcomes[(int)outcome]);
+
+    public long Count(RequestOutcome outcome) => Volatile.Read(ref _outcomes[(int)outcome]);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+
+namespace Aot.Server.Models;
+
+/// <summary>A model file to serve, under a name and version.</summary>
+internal sealed record class ModelSource(string Name, long Version, string Path)
+{
+    /// <summary>
+    /// Parses a <c>--model NAME=PATH</c> value (version 1). Throws <see cref="StartupException"/> naming the
+    /// problem and the path.
+    /// </summary>
+    public static ModelSource Parse(string spec)
+    {
+        int equals = spec.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || equals == spec.Length - 1)
+        {
+            throw new StartupException($"--model '{spec}' is not NAME=PATH (for example --model minilm=/models/minilm.onnx).");
+        }
+
+        string name = spec[..equals].Trim();
+        string path = spec[(equals + 1)..].Trim();
+        if (!IsValidName(name))
+        {
+            throw new StartupException($"--model '{spec}': the name '{name}' may contain only letters, digits, '_', '-' and '.'.");
+        }
+
+        RequireFile(path, $"--model {name}");
+        return new ModelSource(name, 1, System.IO.Path.GetFullPath(path));
+    }
+
+    /// <summary>
+    /// Finds <c>DIR/&lt;name&gt;/&lt;version&gt;/model.onnx</c> entries. Version folders must be positive integers;
+    /// other folders and files are ignored, a version folder without <c>model.onnx</c> is an error.
+    /// </summary>
+    public static IReadOnlyList<ModelSource> Scan(string repository)
+    {
+        if (!Directory.Exists(repository))
+        {
+            throw new StartupException($"--repository '{repository}' is not a directory.");
+        }
+
+        var sources = new List<ModelSource>();
+        foreach (string modelDir in Directory.EnumerateDirectories(repository).Order(StringComparer.Ordinal))
+        {
+            string name = System.IO.Path.GetFileName(modelDir);
+            if (!IsValidName(name))
+            {
+                continue;
+            }
+
+            foreach (string versionDir in Directory.EnumerateDirectories(modelDir))
+            {
+                if (!long.TryParse(System.IO.Path.GetFileName(versionDir), NumberStyles.None, CultureInfo.InvariantCulture, out long version) || version <= 0)
+                {
+                    continue;
+                }
+
+                string file = System.IO.Path.Combine(versionDir, "model.onnx");
+                RequireFile(file, $"--repository model '{name}' version {version}");
+                sources.Add(new ModelSource(name, version, System.IO.Path.GetFullPath(file)));
+            }
+        }
+
+        if (sources.Count == 0)
+        {
+            throw new StartupException($"--repository '{repository}' holds no models: expected {repository}/<name>/<version>/model.onnx.");
+        }
+
+        return sources;
+    }
+
+    private static bool IsValidName(string name) =>
+        name.Length > 0 && name.Length <= 256 && name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    private static void RequireFile(string path, string what)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new StartupException($"{what}: '{path}' is a directory, not an .onnx file.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new StartupException($"{what}: model file '{path}' was not found.");
+        }
+    }
+}

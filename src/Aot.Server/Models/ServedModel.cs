@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+using Aot.Runtime;
+using Aot.Server.Batching;
+using Aot.Server.Metrics;
+
+namespace Aot.Server.Models;
+
+/// <summary>One loaded model version: its session, what the server derived from its signature, its batcher and metrics.</summary>
+internal sealed class ServedModel : IDisposable
+{
+    public ServedModel(string name, long version, OnnxModel model, ServingSignature signature, DynamicBatcher batcher, ModelMetrics metrics)
+    {
+        Name = name;
+        Version = version;
+        VersionText = version.ToString(CultureInfo.InvariantCulture);
+        Utf8Name = Encoding.UTF8.GetBytes(name);
+        Model = model;
+        Signature = signature;
+        Batcher = batcher;
+        Metrics = metrics;
+    }
+
+    public string Name { get; }
+
+    public long Version { get; }
+
+    public string VersionText { get; }
+
+    public byte[] Utf8Name { get; }
+
+    public OnnxModel Model { get; }
+
+    public ServingSignature Signature { get; }
+
+    public DynamicBatcher Batcher { get; }
+
+    public ModelMetrics Metrics { get; }
+
+    /// <summary>Set once the model has been warmed up and its workers started.</summary>
+    public bool IsReady { get; set; }
+
+    public void Dispose()
+    {
+        Batcher.Dispose();
+        Model.Dispose();
+    }
+}

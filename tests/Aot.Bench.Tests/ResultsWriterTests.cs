@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Aot.LoadGen.Results;
+using Xunit;
+
+namespace Aot.Bench.Tests;
+
+public class ResultsWriterTests
+{
+    private static RunRecord Run(string system, string protocol, int concurrency, double throughput, long errors = 0, string? error = null) => new()
+    {
+        System = system, Kind = system.StartsWith("aot", StringComparison.Ordinal) ? "aot" : "peer", Model = "tiny", Workload = "tiny",
+        Protocol = protocol, Mode = "closed", Concurrency = concurrency, P50Ms = 0.1, P90Ms = 0.2, P99Ms = 0.5, P999Ms = 1, MaxMs = 2,
+        MeanMs = 0.15, Throughput = throughput, Requests = (long)throughput * 2, Errors = errors, FirstError = error, WindowSeconds = 2,
+        RssSteadyMb = 100, RssPeakMb = 110, CpuSecondsPer1k = 0.05,
+    };
+
+    private static SuiteResults Suite()
+    {
+        var results = new SuiteResults
+        {
+            Date = "2026-11-24", Quick = true, Machine = new MachineInfo(2, "cpu", 24, "linux", ".NET", "0.1 0.2 0.3"),
+            LoadAverageAtStart = "0.1 0.2 0.3", Threads = 2, WorkloadNotes = "notes",
+        };
+        results.Runs.Add(Run("aot", "binary", 16, 20000));
+        results.Runs.Add(Run("aot", "kserve-http", 16, 12000));
+        results.Runs.Add(Run("aspnet-ort", "peer-http", 16, 4000, 1, "HttpRequestException: 500, \"boom\""));
+        return results;
+    }
+
+    [Fact]
+    public void Csv_has_a_header_and_one_line_per_run_with_quoted_fields()
+    {
+        string csv = CsvResultsWriter.Format(Suite().Runs);
+        string[] lines = csv.TrimEnd('\n').Split('\n');
+        Assert.Equal(CsvResultsWriter.Header, lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("aot,aot,tiny,tiny,binary,closed,16,,0.1,0.2,0.5,1,2,0.15,20000,40000,0,110,100,0.05,2,", lines[1]);
+        Assert.EndsWith(",\"HttpRequestException: 500, \"\"boom\"\"\"", lines[3]);
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\nlines", "\"two\nlines\"")]
+    public void Csv_quoting(string field, string expected) => Assert.Equal(expected, CsvResultsWriter.Quote(field));
+
+    [Fact]
+    public void Json_round_trips_the_records_in_camel_case()
+    {
+        string json = JsonResultsWriter.Serialize(Suite());
+        using JsonDocument document = JsonDocument.Parse(json);
+        JsonElement runs = document.RootElement.GetProperty("runs");
+        Assert.Equal(3, runs.GetArrayLength());
+        Assert.Equal("kserve-http", runs[1].GetProperty("protocol").GetString());
+        Assert.Equal(0.5, runs[0].GetProperty("p99Ms").GetDouble());
+        Assert.False(runs[0].TryGetProperty("firstError", out _));
+    }
+
+    [Fact]
+    public void Errors_make_the_suite_fail()
+    {
+        Assert.True(Suite().HasFailures);
+    }
+
+    [Fact]
+    public void Report_states_ratios_and_errors()
+    {
+        string md = MarkdownReport.Build(Suite(), []);
+        Assert.Contains("| 16 | 20000 · 0.500 | 12000 · 0.500 | 4000 · 0.500 | 3.00× |", md, StringComparison.Ordinal);
+        Assert.Contains("aspnet-ort tiny peer-http c=16: 1 errors", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Targets_not_measured_are_never_reported_as_met()
+    {
+        Assert.All(TargetChecks.Evaluate(new ResultsQuery(Suite())).Where(c => c.Target.Contains("echo", StringComparison.Ordinal)), c => Assert.Null(c.Met));
+    }
+
+    [Fact]
+    public void Charts_are_well_formed_svg()
+    {
+        string svg = SvgCharts.Chart("t <&>", "x", "y", [("a", [(0, 1.0), (1, 10.0)])], ["1", "2"], logY: true);
+        System.Xml.Linq.XDocument.Parse(svg);
+        Assert.Contains("t &lt;&amp;&gt;", svg, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.7, 1)]
+    [InlineData(1.5, 2)]
+    [InlineData(3, 5)]
+    [InlineData(7, 10)]
+    [InlineData(12000, 20000)]
+    public void Nice_ceiling(double value, double expected) => Assert.Equal(expected, SvgCharts.NiceCeiling(value), 9);
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Aot.Compiled.Tests.Infrastructure;
+
+/// <summary>
+/// A real `aot serve` process on loopback with free ports, for end-to-end tests. Waits until
+/// <c>/v2/health/ready</c> answers 200; stops with SIGTERM like a process manager would.
+/// </summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process, int httpPort, int port, string? unixSocket)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        Port = port;
+        UnixSocket = unixSocket;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public int HttpPort { get; }
+
+    public int Port { get; }
+
+    public string? UnixSocket { get; }
+
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the server and waits until it is ready (or fails with its output).</summary>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false)
+    {
+        int httpPort = FreePort();
+        int port = FreePort();
+        string? socket = unixSocket ? Path.Combine(Path.GetTempPath(), $"aot-test-{Guid.NewGuid():N}.sock") : null;
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), "--threads", "1", .. arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        if (socket is not null)
+        {
+            info.ArgumentList.Add("--unix-socket");
+            info.ArgumentList.Add(socket);
+        }
+
+        var process = Process.Start(info)!;
+        var server = new ServerProcess(process, httpPort, port, socket);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        return server;
+    }
+
+    /// <summary>Runs the executable to completion (for start-up failures); returns exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string executable, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, 15);
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await TerminateAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited with {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using HttpResponseMessage response = await Http.GetAsync("/v2/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the server was not ready within {timeout}:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
