@@ -9,7 +9,7 @@ namespace Aot.LoadGen.Resources;
 /// </summary>
 internal static class AllocationGauge
 {
-    public const string MetricName = "aot_managed_allocated_bytes_total";
+    public const string MetricName = "aot_dotnet_allocated_bytes_total";
 
     public static async Task<double?> ReadAsync(Uri metrics, CancellationToken cancellationToken)
     {
