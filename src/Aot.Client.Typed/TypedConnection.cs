@@ -58,20 +58,7 @@ public sealed class TypedConnection : IAsyncDisposable
     /// <returns>The open connection.</returns>
     public static async Task<TypedConnection> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        Socket socket = endpoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
+        Socket socket = await Aot.Client.BinarySocket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         return new TypedConnection(socket);
     }
 

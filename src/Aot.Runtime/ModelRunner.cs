@@ -28,6 +28,7 @@ public sealed unsafe class ModelRunner : IDisposable
     private readonly bool _rebindInputsEveryRun;
     private IDisposableReadOnlyCollection<OrtValue>? _ortOutputs;
     private bool _outputsNeedResolving = true;
+    private bool _anyOutputAllocatedByOrt;
     private bool _disposed;
 
     internal ModelRunner(OnnxModel model)
@@ -242,8 +243,6 @@ public sealed unsafe class ModelRunner : IDisposable
         _runOptions.Dispose();
         (_buffers as IDisposable)?.Dispose();
     }
-
-    private bool _anyOutputAllocatedByOrt;
 
     private BoundTensor Input(int index)
     {

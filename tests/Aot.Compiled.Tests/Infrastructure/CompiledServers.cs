@@ -26,7 +26,7 @@ public sealed class CompiledServers : IAsyncLifetime
     {
         _publishDirectory = Path.Combine(Path.GetTempPath(), $"aot-compiled-{Guid.NewGuid():N}");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["publish", RepoPaths.Example, "-c", "Release", "-r", "linux-x64", "-o", _publishDirectory, "-nologo"])
+        foreach (string argument in (string[])["publish", Path.Combine(RepoPaths.Root, "tests", "Aot.Compiled.Example", "Aot.Compiled.Example.csproj"), "-c", "Release", "-r", "linux-x64", "-o", _publishDirectory, "-nologo"])
         {
             info.ArgumentList.Add(argument);
         }
@@ -45,7 +45,7 @@ public sealed class CompiledServers : IAsyncLifetime
         }
 
         Compiled = await ServerProcess.StartAsync(Executable, [], unixSocket: true);
-        Runtime = await ServerProcess.StartAsync(RepoPaths.AotServer, ["--model", $"minilm={TestModels.MiniLm}", "--model", $"tiny={TestModels.Tiny}"]);
+        Runtime = await ServerProcess.StartAsync(RepoPaths.BuiltServer, ["--model", $"minilm={TestModels.MiniLm}", "--model", $"tiny={TestModels.Tiny}"]);
     }
 
     public async Task DisposeAsync()

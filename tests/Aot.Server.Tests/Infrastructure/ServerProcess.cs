@@ -135,7 +135,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"aot exited with {_process.ExitCode} before it was ready:\n{Output}");
+                throw new InvalidOperationException($"the server exited with {_process.ExitCode} before it was ready:\n{Output}");
             }
 
             try
@@ -153,7 +153,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"aot was not ready within {timeout}:\n{Output}");
+        throw new TimeoutException($"the server was not ready within {timeout}:\n{Output}");
     }
 
     private void Append(string? line)

@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Aot.Client;
+
+/// <summary>Opens the socket the binary protocol runs over, for every client of it (generic and generated).</summary>
+public static class BinarySocket
+{
+    /// <summary>
+    /// Connects to an <see cref="IPEndPoint"/>, <see cref="DnsEndPoint"/> (TCP, Nagle off: frames are small and
+    /// latency-bound) or <see cref="UnixDomainSocketEndPoint"/>. The socket is disposed if connecting fails.
+    /// </summary>
+    /// <param name="endpoint">Where the server listens.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <returns>The connected socket, owned by the caller.</returns>
+    public static async Task<Socket> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        Socket socket = endpoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return socket;
+    }
+}
