@@ -3,20 +3,20 @@ using Microsoft.ML.OnnxRuntime;
 namespace Aot.Runtime;
 
 /// <summary>
-/// One input or output of a runner: its current shape, the native buffer behind it, and the OrtValue that wraps
-/// that buffer with that shape. The OrtValue is rebuilt only when the shape (or buffer) changes, which is what
-/// makes repeated runs with the same shapes allocation-free.
+/// One input or output of a runner. It keeps a <see cref="TensorVariant"/> (buffer + OrtValue) per shape that is
+/// still referenced — current here, or bound by a <see cref="ShapeCache"/> entry — so switching back to a shape
+/// seen before reuses its buffer and OrtValue instead of building new ones, and allocates nothing.
 /// </summary>
 internal sealed class BoundTensor : IDisposable
 {
     private readonly IHostBufferSource _buffers;
-    private long[] _shape;
+    private readonly List<TensorVariant> _pooled = [];
+    private TensorVariant? _current;
 
     public BoundTensor(TensorInfo info, IHostBufferSource buffers)
     {
         Info = info;
         _buffers = buffers;
-        _shape = new long[info.Rank];
         Name = info.Name;
     }
 
@@ -24,96 +24,135 @@ internal sealed class BoundTensor : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The variant of the current shape, or null before the first shape is set.</summary>
+    public TensorVariant? Current => _current;
+
+    public bool HasShape => _current is not null;
+
     /// <summary>Current shape; valid when <see cref="HasShape"/>.</summary>
-    public long[] Shape => _shape;
+    public long[] Shape => _current!.Shape;
 
-    public bool HasShape { get; private set; }
-
-    public long ElementCount { get; private set; }
+    public long ElementCount => _current!.ElementCount;
 
     public long ByteCount => ElementCount * Info.ElementSize;
 
-    public NativeBuffer Buffer { get; private set; }
-
-    /// <summary>The OrtValue over <see cref="Buffer"/> with <see cref="Shape"/>, or an ORT-owned result/string tensor.</summary>
-    public OrtValue? Value { get; private set; }
-
-    /// <summary>True when <see cref="Value"/> must be (re)bound before the next run.</summary>
-    public bool NeedsBinding { get; set; }
-
-    /// <summary>For outputs: ONNX Runtime allocates this output on each run instead of writing into our buffer.</summary>
-    public bool AllocatedByOrt { get; set; }
+    /// <summary>The current OrtValue: over our buffer, or an ORT-owned result/string tensor.</summary>
+    public OrtValue? Value => _current?.Value;
 
     /// <summary>For outputs whose shape depends on input values: never pre-allocate.</summary>
     public bool ShapeIsDataDependent { get; set; }
 
-    public bool ShapeEquals(ReadOnlySpan<long> shape) => HasShape && shape.SequenceEqual(_shape);
+    /// <summary>Capacity of the pooled buffers this tensor holds, over all its live variants.</summary>
+    public long PooledBytes { get; private set; }
 
-    /// <summary>Sets a new shape, growing the buffer if needed, and wraps it in a fresh OrtValue.</summary>
-    public void SetShape(ReadOnlySpan<long> shape, long elementCount)
+    /// <summary>Live pooled variants (one per shape).</summary>
+    public int PooledCount => _pooled.Count;
+
+    public bool ShapeEquals(ReadOnlySpan<long> shape) => _current is not null && shape.SequenceEqual(_current.Shape);
+
+    /// <summary>Makes the variant of <paramref name="shape"/> current, reusing a live one when there is one.</summary>
+    public void Select(ReadOnlySpan<long> shape, long elementCount) => SetCurrent(Acquire(shape, elementCount));
+
+    /// <summary>
+    /// The live variant of <paramref name="shape"/>, or a new one over a freshly rented buffer. The caller takes a
+    /// reference (<see cref="SetCurrent"/> or a cache entry); an unreferenced new variant is freed on dispose.
+    /// </summary>
+    public TensorVariant Acquire(ReadOnlySpan<long> shape, long elementCount)
     {
-        if (_shape.Length != shape.Length)
+        foreach (TensorVariant variant in _pooled)
         {
-            _shape = new long[shape.Length];
+            if (shape.SequenceEqual(variant.Shape))
+            {
+                return variant;
+            }
         }
 
-        shape.CopyTo(_shape);
-        HasShape = true;
-        ElementCount = elementCount;
-        if (Info.ElementType == ElementType.String)
+        long bytes = elementCount * Info.ElementSize;
+        NativeBuffer buffer = _buffers.Rent(Math.Max(1, bytes));
+        long[] shapeArray = shape.ToArray();
+        OrtValue value;
+        try
+        {
+            value = OrtValue.CreateTensorValueWithData(_buffers.MemoryInfo, OnnxModel.ToOrt(Info.ElementType), shapeArray, buffer.Pointer, bytes);
+        }
+        catch
+        {
+            _buffers.Return(buffer);
+            throw;
+        }
+
+        var created = new TensorVariant(this, shapeArray, elementCount, buffer, value, ownsValue: true);
+        _pooled.Add(created);
+        PooledBytes += buffer.Capacity;
+        return created;
+    }
+
+    /// <summary>Makes a value ONNX Runtime owns (a string tensor, an ORT-allocated output) current.</summary>
+    public void SetOrtOwned(OrtValue value, ReadOnlySpan<long> shape, long elementCount, bool ownsValue) =>
+        SetCurrent(new TensorVariant(this, shape.ToArray(), elementCount, NativeBuffer.Empty, value, ownsValue));
+
+    /// <summary>Drops the current value if ONNX Runtime owns it (its owner disposes it).</summary>
+    public void DetachOrtOwned()
+    {
+        if (_current is { IsPooled: false })
+        {
+            SetCurrent(null);
+        }
+    }
+
+    public void SetCurrent(TensorVariant? variant)
+    {
+        if (ReferenceEquals(variant, _current))
         {
             return;
         }
 
-        long bytes = Math.Max(1, ByteCount);
-        if (Buffer.Capacity < bytes)
+        if (variant is not null)
         {
-            _buffers.Return(Buffer);
-            Buffer = _buffers.Rent(bytes);
+            variant.References++;
         }
 
-        ReplaceValue(OrtValue.CreateTensorValueWithData(
-            _buffers.MemoryInfo,
-            OnnxModel.ToOrt(Info.ElementType),
-            (long[])_shape.Clone(),
-            Buffer.Pointer,
-            ByteCount));
-        AllocatedByOrt = false;
+        TensorVariant? previous = _current;
+        _current = variant;
+        if (previous is not null)
+        {
+            Release(previous);
+        }
     }
 
-    /// <summary>Uses a value ONNX Runtime owns (a string tensor or an ORT-allocated output) as the current value.</summary>
-    public void SetOrtOwnedValue(OrtValue value, ReadOnlySpan<long> shape, long elementCount)
+    /// <summary>Drops one reference; the last one disposes the OrtValue (when owned) and returns the buffer.</summary>
+    public void Release(TensorVariant variant)
     {
-        if (_shape.Length != shape.Length)
+        if (--variant.References > 0)
         {
-            _shape = new long[shape.Length];
+            return;
         }
 
-        shape.CopyTo(_shape);
-        HasShape = true;
-        ElementCount = elementCount;
-        ReplaceValue(value);
-    }
-
-    /// <summary>Forgets the value without disposing it (its owner, e.g. the binding's output list, does).</summary>
-    public void DetachValue() => Value = null;
-
-    public void ReplaceValue(OrtValue? value)
-    {
-        Value?.Dispose();
-        Value = value;
-        NeedsBinding = value is not null;
+        Free(variant);
     }
 
     public void Dispose()
     {
-        if (!AllocatedByOrt)
+        SetCurrent(null);
+
+        // Left only if a cache entry was not disposed first, or an exception came between Acquire and a reference.
+        foreach (TensorVariant variant in _pooled.ToArray())
         {
-            Value?.Dispose();
+            Free(variant);
+        }
+    }
+
+    private void Free(TensorVariant variant)
+    {
+        if (variant.OwnsValue)
+        {
+            variant.Value.Dispose();
         }
 
-        Value = null;
-        _buffers.Return(Buffer);
-        Buffer = NativeBuffer.Empty;
+        if (variant.IsPooled && _pooled.Remove(variant))
+        {
+            PooledBytes -= variant.Buffer.Capacity;
+            _buffers.Return(variant.Buffer);
+        }
     }
 }

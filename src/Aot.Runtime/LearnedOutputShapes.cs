@@ -15,7 +15,7 @@ internal sealed class LearnedOutputShapes
     {
         foreach ((long[] key, long[][] outputs) in _entries)
         {
-            if (Matches(key, inputs))
+            if (InputShapeKey.Matches(key, inputs))
             {
                 return outputs;
             }
@@ -36,43 +36,8 @@ internal sealed class LearnedOutputShapes
             _entries.RemoveAt(0);
         }
 
-        _entries.Add((Flatten(inputs), outputShapes));
+        _entries.Add((InputShapeKey.Create(inputs), outputShapes));
     }
 
     public void Forget() => _entries.Clear();
-
-    private static bool Matches(long[] key, BoundTensor[] inputs)
-    {
-        int position = 0;
-        foreach (BoundTensor input in inputs)
-        {
-            long[] shape = input.Shape;
-            if (position >= key.Length || key[position++] != shape.Length)
-            {
-                return false;
-            }
-
-            for (int d = 0; d < shape.Length; d++)
-            {
-                if (position >= key.Length || key[position++] != shape[d])
-                {
-                    return false;
-                }
-            }
-        }
-
-        return position == key.Length;
-    }
-
-    private static long[] Flatten(BoundTensor[] inputs)
-    {
-        var key = new List<long>();
-        foreach (BoundTensor input in inputs)
-        {
-            key.Add(input.Shape.Length);
-            key.AddRange(input.Shape);
-        }
-
-        return [.. key];
-    }
 }

@@ -44,6 +44,9 @@ public sealed record class ModelOptions
     /// <summary>CUDA execution provider settings.</summary>
     public CudaOptions Cuda { get; init; } = new();
 
+    /// <summary>How many input-shape combinations (and bytes) each runner keeps bound; see <see cref="ShapeCacheOptions"/>.</summary>
+    public ShapeCacheOptions ShapeCache { get; init; } = new();
+
     /// <summary>Receives informational messages, such as why <see cref="DeviceKind.Auto"/> chose the CPU.</summary>
     public Action<string>? Log { get; init; }
 

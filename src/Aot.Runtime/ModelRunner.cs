@@ -5,56 +5,56 @@ using Microsoft.ML.OnnxRuntime;
 namespace Aot.Runtime;
 
 /// <summary>
-/// One caller's reusable state for running an <see cref="OnnxModel"/>: a 64-byte-aligned native buffer per input
-/// and output, OrtValues over them, and one IoBinding. Not thread-safe; use one runner per thread or worker
-/// (many runners may run one model concurrently).
+/// One caller's reusable state for running an <see cref="OnnxModel"/>: 64-byte-aligned native buffers for inputs
+/// and outputs, OrtValues over them, and IoBindings, kept per combination of input shapes. Not thread-safe; use
+/// one runner per thread or worker (many runners may run one model concurrently).
 /// </summary>
 /// <remarks>
-/// Steady state: when every input keeps its shape from the previous call and every output shape is known,
-/// <see cref="Run"/> allocates no managed memory. Output shapes are known when their symbolic dimensions
-/// appear on inputs, or after one run with the current input shapes (the shape ONNX Runtime produced is
-/// remembered; that first run lets ORT allocate the output). See docs/runtime.md.
+/// Steady state: when every output shape is known and the input shapes are ones the runner has run before (and
+/// still holds in its shape cache, <see cref="ModelOptions.ShapeCache"/>), <see cref="Run"/> allocates no managed
+/// memory — also when the shapes alternate from run to run. Output shapes are known when their symbolic
+/// dimensions appear on inputs, or after one run with the current input shapes (the shape ONNX Runtime produced
+/// is remembered; that first run lets ORT allocate the output). See docs/runtime.md.
 /// </remarks>
 public sealed unsafe class ModelRunner : IDisposable
 {
     private readonly OnnxModel _model;
     private readonly InferenceSession _session;
-    private readonly OrtIoBinding _binding;
     private readonly RunOptions _runOptions;
     private readonly BoundTensor[] _inputs;
     private readonly BoundTensor[] _outputs;
     private readonly LearnedOutputShapes _learned = new();
+    private readonly ShapeCache _cache;
     private readonly IHostBufferSource _buffers;
     private readonly bool _rebindInputsEveryRun;
+    private readonly bool _hasStringInputs;
     private IDisposableReadOnlyCollection<OrtValue>? _ortOutputs;
-    private bool _outputsNeedResolving = true;
-    private bool _anyOutputAllocatedByOrt;
+
+    /// <summary>The cache entry of the current input shapes; null after an input changed shape until the next run.</summary>
+    private ShapeCache.Entry? _entry;
     private bool _disposed;
 
     internal ModelRunner(OnnxModel model)
+        : this(EnsureBindable(model), model.Device == DeviceKind.Cuda ? new CudaPinnedHostBuffers(model.Session, model.DeviceId) : PooledHostBuffers.Instance)
     {
-        _model = model;
+    }
+
+    /// <summary>Takes ownership of <paramref name="buffers"/>; tests pass a counting source to check that every buffer comes back.</summary>
+    internal ModelRunner(OnnxModel model, IHostBufferSource buffers)
+    {
+        _model = EnsureBindable(model);
         _session = model.Session;
         ModelMetadata metadata = model.Metadata;
-        foreach (TensorInfo input in metadata.Inputs)
-        {
-            if (!input.IsTensor || !ElementTypes.IsSupported(input.ElementType))
-            {
-                throw new NotSupportedException(
-                    $"Input '{input.Name}' of '{model.Source}' is {(input.IsTensor ? ElementTypes.ToKServeName(input.ElementType) + " tensor" : "not a tensor")}; Aot.Runtime binds tensors of numeric, bool and string types only.");
-            }
-        }
 
         // With CUDA, IoBinding copies a host input to the device when it is bound, not when the model runs,
         // so inputs must be bound again before every run to pick up new contents.
         _rebindInputsEveryRun = model.Device == DeviceKind.Cuda;
-        _buffers = model.Device == DeviceKind.Cuda
-            ? new CudaPinnedHostBuffers(_session, model.DeviceId)
-            : PooledHostBuffers.Instance;
-        _binding = _session.CreateIoBinding();
+        _hasStringInputs = metadata.Inputs.Any(i => i.ElementType == ElementType.String);
+        _buffers = buffers;
         _runOptions = new RunOptions();
         _inputs = metadata.Inputs.Select(i => new BoundTensor(i, _buffers)).ToArray();
         _outputs = metadata.Outputs.Select(o => new BoundTensor(o, _buffers)).ToArray();
+        _cache = new ShapeCache(model.Options.ShapeCache, _inputs, _outputs);
     }
 
     /// <summary>The model this runner runs.</summary>
@@ -69,7 +69,9 @@ public sealed unsafe class ModelRunner : IDisposable
     /// <summary>
     /// Sets input <paramref name="index"/>'s shape and returns its buffer as a span of <typeparamref name="T"/>
     /// (length = product of the shape) for the caller to fill. The same shape as last time allocates nothing
-    /// and keeps the previous contents.
+    /// and keeps the previous contents; a shape used before and still cached (<see cref="ModelOptions.ShapeCache"/>)
+    /// gets its own buffer back, without allocating, holding whatever it held then. Fill the whole span: a span
+    /// taken for another shape points at that shape's buffer.
     /// </summary>
     /// <exception cref="ModelInputException">T, rank or a fixed dimension does not match the input.</exception>
     public Span<T> GetInputBuffer<T>(int index, scoped ReadOnlySpan<long> shape) where T : unmanaged
@@ -83,7 +85,7 @@ public sealed unsafe class ModelRunner : IDisposable
         }
 
         PrepareInput(input, shape);
-        return new Span<T>((void*)input.Buffer.Pointer, checked((int)input.ElementCount));
+        return new Span<T>((void*)input.Current!.Buffer.Pointer, checked((int)input.ElementCount));
     }
 
     /// <summary>Like <see cref="GetInputBuffer{T}"/>, as raw little-endian bytes (length = elements × element size).</summary>
@@ -96,7 +98,7 @@ public sealed unsafe class ModelRunner : IDisposable
         }
 
         PrepareInput(input, shape);
-        return new Span<byte>((void*)input.Buffer.Pointer, checked((int)input.ByteCount));
+        return new Span<byte>((void*)input.Current!.Buffer.Pointer, checked((int)input.ByteCount));
     }
 
     /// <summary>The shape input <paramref name="index"/> was last given.</summary>
@@ -134,9 +136,12 @@ public sealed unsafe class ModelRunner : IDisposable
             value.StringTensorSetElementAt(values[i].AsSpan(), i);
         }
 
-        bool shapeChanged = !input.ShapeEquals(shape);
-        input.SetOrtOwnedValue(value, shape, count);
-        _outputsNeedResolving |= shapeChanged;
+        if (!input.ShapeEquals(shape))
+        {
+            _entry = null;
+        }
+
+        input.SetOrtOwned(value, shape, count, ownsValue: true); // bound before every run (BindInputs)
     }
 
     /// <summary>Runs the model on the current inputs. Allocation-free in steady state (see the class remarks).</summary>
@@ -145,32 +150,45 @@ public sealed unsafe class ModelRunner : IDisposable
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_outputsNeedResolving)
+        ShapeCache.Entry entry = _entry ?? SelectEntry();
+        bool resolved = entry.OutputsNeedResolving;
+        if (resolved)
         {
-            CheckInputsComplete();
-            ResolveOutputs();
+            ResolveOutputs(entry);
         }
-        else if (_anyOutputAllocatedByOrt)
+        else if (entry.HasOrtOutputs)
         {
-            RebindOrtAllocatedOutputs();
+            RebindOrtAllocatedOutputs(entry);
         }
 
-        BindPendingInputs();
+        BindInputs(entry);
         ReleaseOrtOutputs();
+        ShowOutputs(entry);
+        if (resolved)
+        {
+            _cache.Trim(entry);
+        }
+
         try
         {
-            _session.RunWithBinding(_runOptions, _binding);
+            _session.RunWithBinding(_runOptions, entry.Binding);
         }
-        catch (OnnxRuntimeException) when (RetryWithoutLearnedShapes())
+        catch (OnnxRuntimeException) when (RetryWithoutLearnedShapes(entry))
         {
-            _session.RunWithBinding(_runOptions, _binding);
+            _session.RunWithBinding(_runOptions, entry.Binding);
         }
 
-        if (_anyOutputAllocatedByOrt)
+        if (entry.HasOrtOutputs)
         {
-            CollectOrtOutputs();
+            CollectOrtOutputs(entry);
         }
     }
+
+    /// <summary>Number of input-shape combinations this runner holds bound (tests).</summary>
+    internal int CachedShapeCount => _cache.Count;
+
+    /// <summary>Capacity of the native buffers this runner holds (tests).</summary>
+    internal long CachedBytes => _cache.PooledBytes;
 
     /// <summary>Output <paramref name="index"/> of the last run as a span of <typeparamref name="T"/>; valid until the next run.</summary>
     public ReadOnlySpan<T> GetOutput<T>(int index) where T : unmanaged
@@ -229,6 +247,8 @@ public sealed unsafe class ModelRunner : IDisposable
 
         _disposed = true;
         ReleaseOrtOutputs();
+        _entry = null;
+        _cache.Dispose();
         foreach (BoundTensor tensor in _inputs)
         {
             tensor.Dispose();
@@ -239,9 +259,23 @@ public sealed unsafe class ModelRunner : IDisposable
             tensor.Dispose();
         }
 
-        _binding.Dispose();
         _runOptions.Dispose();
         (_buffers as IDisposable)?.Dispose();
+    }
+
+    /// <summary>Checked before anything native is created for the runner.</summary>
+    private static OnnxModel EnsureBindable(OnnxModel model)
+    {
+        foreach (TensorInfo input in model.Metadata.Inputs)
+        {
+            if (!input.IsTensor || !ElementTypes.IsSupported(input.ElementType))
+            {
+                throw new NotSupportedException(
+                    $"Input '{input.Name}' of '{model.Source}' is {(input.IsTensor ? ElementTypes.ToKServeName(input.ElementType) + " tensor" : "not a tensor")}; Aot.Runtime binds tensors of numeric, bool and string types only.");
+            }
+        }
+
+        return model;
     }
 
     private BoundTensor Input(int index)
@@ -274,8 +308,8 @@ public sealed unsafe class ModelRunner : IDisposable
         }
 
         long count = ValidateShape(input.Info, shape);
-        input.SetShape(shape, count);
-        _outputsNeedResolving = true;
+        input.Select(shape, count);
+        _entry = null;
     }
 
     /// <summary>Checks rank and fixed dimensions and returns the element count.</summary>
@@ -360,11 +394,36 @@ public sealed unsafe class ModelRunner : IDisposable
         }
     }
 
+    /// <summary>
+    /// Finds (or creates and binds) the cache entry of the current input shapes. Entries hold references on their
+    /// variants, so a cached combination finds its inputs' buffers and OrtValues still bound in its own IoBinding:
+    /// switching back to it allocates nothing.
+    /// </summary>
+    private ShapeCache.Entry SelectEntry()
+    {
+        CheckInputsComplete();
+        ShapeCache.Entry entry = _cache.Find() ?? _cache.Add(_session);
+        _entry = entry;
+        return entry;
+    }
+
+    /// <summary>
+    /// Makes each output's pre-allocated variant in <paramref name="entry"/> the one <see cref="GetOutput{T}"/>
+    /// reads after the run; an output ORT allocates shows nothing until the run produced it (CollectOrtOutputs).
+    /// </summary>
+    private void ShowOutputs(ShapeCache.Entry entry)
+    {
+        for (int i = 0; i < _outputs.Length; i++)
+        {
+            _outputs[i].SetCurrent(entry.Outputs[i]);
+        }
+    }
+
     /// <summary>Binds each output to a buffer of known shape, or to ORT's allocator when the shape is unknown.</summary>
-    private void ResolveOutputs()
+    private void ResolveOutputs(ShapeCache.Entry entry)
     {
         long[][]? learned = _learned.Find(_inputs);
-        _anyOutputAllocatedByOrt = false;
+        entry.HasOrtOutputs = false;
         for (int i = 0; i < _outputs.Length; i++)
         {
             BoundTensor output = _outputs[i];
@@ -373,28 +432,21 @@ public sealed unsafe class ModelRunner : IDisposable
                 : ShapeFromSymbols(output.Info) ?? learned?[i];
             if (shape is null)
             {
-                output.DetachValue();
-                output.AllocatedByOrt = true;
-                _anyOutputAllocatedByOrt = true;
-                _binding.BindOutputToDevice(output.Name, OrtMemoryInfo.DefaultInstance);
+                entry.SetOutput(i, null);
+                entry.HasOrtOutputs = true;
+                entry.Binding.BindOutputToDevice(output.Name, OrtMemoryInfo.DefaultInstance);
                 continue;
             }
 
-            if (output.AllocatedByOrt)
+            TensorVariant variant = output.Acquire(shape, Product(shape));
+            if (!ReferenceEquals(entry.Outputs[i], variant))
             {
-                output.DetachValue();
+                entry.SetOutput(i, variant);
+                entry.Binding.BindOutput(output.Name, variant.Value);
             }
-
-            if (!output.ShapeEquals(shape) || output.Value is null)
-            {
-                output.SetShape(shape, Product(shape));
-            }
-
-            _binding.BindOutput(output.Name, output.Value!);
-            output.NeedsBinding = false;
         }
 
-        _outputsNeedResolving = false;
+        entry.OutputsNeedResolving = false;
     }
 
     private long[]? ShapeFromSymbols(TensorInfo output)
@@ -439,46 +491,56 @@ public sealed unsafe class ModelRunner : IDisposable
     /// After a run, IoBinding keeps the values ORT allocated as the bound outputs, and the next run would treat
     /// them as pre-allocated (failing when the shape changes). Binding to the device again asks for fresh ones.
     /// </summary>
-    private void RebindOrtAllocatedOutputs()
+    private void RebindOrtAllocatedOutputs(ShapeCache.Entry entry)
     {
-        foreach (BoundTensor output in _outputs)
+        for (int i = 0; i < _outputs.Length; i++)
         {
-            if (output.AllocatedByOrt)
+            if (entry.Outputs[i] is null)
             {
-                _binding.BindOutputToDevice(output.Name, OrtMemoryInfo.DefaultInstance);
+                entry.Binding.BindOutputToDevice(_outputs[i].Name, OrtMemoryInfo.DefaultInstance);
             }
         }
     }
 
-    private void BindPendingInputs()
+    /// <summary>
+    /// Entries bind their pooled inputs once. String inputs are new OrtValues after every
+    /// <see cref="SetStringInput"/>, and a CUDA binding copies host inputs at bind time: those are bound before each run.
+    /// </summary>
+    private void BindInputs(ShapeCache.Entry entry)
     {
-        foreach (BoundTensor input in _inputs)
+        if (!_rebindInputsEveryRun && !_hasStringInputs)
         {
-            if (input.NeedsBinding || _rebindInputsEveryRun)
+            return;
+        }
+
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            if (_rebindInputsEveryRun || entry.Inputs[i] is null)
             {
-                _binding.BindInput(input.Name, input.Value!);
-                input.NeedsBinding = false;
+                entry.Binding.BindInput(_inputs[i].Name, _inputs[i].Value!);
             }
         }
     }
 
-    /// <summary>After an ORT-allocated run, adopt ORT's outputs and remember their shapes for next time.</summary>
-    private void CollectOrtOutputs()
+    /// <summary>
+    /// After an ORT-allocated run, adopt ORT's outputs and remember their shapes. When every such output could be
+    /// learned, the entry binds pre-allocated buffers of those shapes now (ORT's values stay readable until the next
+    /// run), so the next run of these input shapes allocates nothing: each shape needs to be seen only once.
+    /// </summary>
+    private void CollectOrtOutputs(ShapeCache.Entry entry)
     {
-        _binding.SynchronizeBoundOutputs();
-        _ortOutputs = _binding.GetOutputValues();
+        entry.Binding.SynchronizeBoundOutputs();
+        _ortOutputs = entry.Binding.GetOutputValues();
         var shapes = new long[_outputs.Length][];
         bool allLearnable = true;
         for (int i = 0; i < _outputs.Length; i++)
         {
             BoundTensor output = _outputs[i];
             OrtValue value = _ortOutputs[i];
-            if (output.AllocatedByOrt)
+            if (entry.Outputs[i] is null)
             {
                 long[] shape = value.GetTensorTypeAndShape().Shape;
-                output.DetachValue();
-                output.SetOrtOwnedValue(value, shape, Product(shape));
-                output.NeedsBinding = false;
+                output.SetOrtOwned(value, shape, Product(shape), ownsValue: false); // _ortOutputs disposes it
                 allLearnable &= output.Info.ElementType != ElementType.String && !output.ShapeIsDataDependent;
                 shapes[i] = shape;
             }
@@ -491,7 +553,8 @@ public sealed unsafe class ModelRunner : IDisposable
         if (allLearnable)
         {
             _learned.Remember(_inputs, shapes);
-            _outputsNeedResolving = true;
+            ResolveOutputs(entry);
+            _cache.Trim(entry);
         }
     }
 
@@ -499,13 +562,13 @@ public sealed unsafe class ModelRunner : IDisposable
     /// A learned output shape was wrong (the output's shape depends on input values, not only input shapes):
     /// mark such outputs as data-dependent and let ORT allocate them from now on.
     /// </summary>
-    private bool RetryWithoutLearnedShapes()
+    private bool RetryWithoutLearnedShapes(ShapeCache.Entry entry)
     {
         bool changed = false;
         for (int i = 0; i < _outputs.Length; i++)
         {
             BoundTensor output = _outputs[i];
-            if (!output.AllocatedByOrt && !output.ShapeIsDataDependent && ShapeFromSymbols(output.Info) is null)
+            if (entry.Outputs[i] is not null && !output.ShapeIsDataDependent && ShapeFromSymbols(output.Info) is null)
             {
                 output.ShapeIsDataDependent = true;
                 changed = true;
@@ -515,7 +578,8 @@ public sealed unsafe class ModelRunner : IDisposable
         if (changed)
         {
             _learned.Forget();
-            ResolveOutputs();
+            _cache.ResolveAllAgain();
+            ResolveOutputs(entry);
         }
 
         return changed;
@@ -530,10 +594,7 @@ public sealed unsafe class ModelRunner : IDisposable
 
         foreach (BoundTensor output in _outputs)
         {
-            if (output.AllocatedByOrt)
-            {
-                output.DetachValue();
-            }
+            output.DetachOrtOwned();
         }
 
         _ortOutputs.Dispose();
@@ -543,13 +604,14 @@ public sealed unsafe class ModelRunner : IDisposable
     private static IntPtr OutputPointer(BoundTensor output)
     {
         EnsureRan(output);
-        if (output.AllocatedByOrt)
+        TensorVariant current = output.Current!;
+        if (!current.IsPooled)
         {
-            Span<byte> raw = output.Value!.GetTensorMutableRawData();
+            Span<byte> raw = current.Value.GetTensorMutableRawData();
             return (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(raw));
         }
 
-        return output.Buffer.Pointer;
+        return current.Buffer.Pointer;
     }
 
     private static void EnsureRan(BoundTensor output)

@@ -8,10 +8,7 @@ public class DynamicOutputTests
     [Fact]
     public void Unnamed_output_dims_are_learned_then_pre_bound()
     {
-        string path = TestModels.SingleOp("relu-unknown.onnx", "Relu",
-            [OnnxValueInfo.Tensor("x", OnnxDataType.Float, "batch", 8)],
-            [OnnxValueInfo.Tensor("y", OnnxDataType.Float, OnnxDimension.Unknown, OnnxDimension.Unknown)]);
-        using OnnxModel model = OnnxModel.Load(path);
+        using OnnxModel model = OnnxModel.Load(TestModels.ReluWithUnknownOutput("relu-unknown.onnx"));
         using ModelRunner runner = model.CreateRunner();
         foreach (long batch in new long[] { 3, 5, 3, 5 })
         {
@@ -34,20 +31,23 @@ public class DynamicOutputTests
     public void Data_dependent_output_shapes_stay_correct()
     {
         // NonZero's output length depends on the values, not the input shape: a learned shape would be wrong.
-        string path = TestModels.SingleOp("nonzero.onnx", "NonZero",
-            [OnnxValueInfo.Tensor("x", OnnxDataType.Float, 6)],
-            [OnnxValueInfo.Tensor("indices", OnnxDataType.Int64, 1, "count")]);
-        using OnnxModel model = OnnxModel.Load(path);
+        using OnnxModel model = OnnxModel.Load(TestModels.NonZero("nonzero.onnx", 6));
         using ModelRunner runner = model.CreateRunner();
         float[][] inputs = [[1, 0, 2, 0, 0, 3], [0, 0, 0, 0, 0, 9], [1, 1, 1, 1, 1, 1], [1, 0, 2, 0, 0, 3]];
         foreach (float[] input in inputs)
         {
-            input.CopyTo(runner.GetInputBuffer<float>(0, [6]));
-            runner.Run();
-            long[] expected = input.Select((v, i) => (v, i)).Where(p => p.v != 0).Select(p => (long)p.i).ToArray();
-            Assert.Equal([1L, expected.Length], runner.GetOutputShape(0).ToArray());
-            Assert.Equal(expected, runner.GetOutput<long>(0).ToArray());
+            RunNonZeroAndCheck(runner, input);
         }
+    }
+
+    /// <summary>Runs the NonZero model on <paramref name="input"/> and checks the indices it returns.</summary>
+    internal static void RunNonZeroAndCheck(ModelRunner runner, float[] input)
+    {
+        input.CopyTo(runner.GetInputBuffer<float>(0, [input.Length]));
+        runner.Run();
+        long[] expected = input.Select((v, i) => (v, i)).Where(p => p.v != 0).Select(p => (long)p.i).ToArray();
+        Assert.Equal([1L, expected.Length], runner.GetOutputShape(0).ToArray());
+        Assert.Equal(expected, runner.GetOutput<long>(0).ToArray());
     }
 
     [Fact]
