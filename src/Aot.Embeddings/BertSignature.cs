@@ -3,8 +3,18 @@ using Aot.Runtime;
 namespace Aot.Embeddings;
 
 /// <summary>Where a BERT-style encoder's inputs and hidden-state output are, found by name in its metadata.</summary>
-internal sealed record class BertSignature(int InputIdsIndex, int AttentionMaskIndex, int TokenTypeIdsIndex, int OutputIndex, int HiddenSize)
+/// <param name="InputIdsIndex">Position of <c>input_ids</c> (Int64 <c>[batch, sequence]</c>).</param>
+/// <param name="AttentionMaskIndex">Position of <c>attention_mask</c> (Int64 <c>[batch, sequence]</c>).</param>
+/// <param name="TokenTypeIdsIndex">Position of <c>token_type_ids</c>, or -1 when the model has none (DistilBERT-style).</param>
+/// <param name="OutputIndex">Position of the hidden-state output (Float <c>[batch, sequence, hidden]</c>).</param>
+/// <param name="HiddenSize">Width of the hidden state.</param>
+public sealed record class BertSignature(int InputIdsIndex, int AttentionMaskIndex, int TokenTypeIdsIndex, int OutputIndex, int HiddenSize)
 {
+    /// <summary>Finds the encoder's inputs and hidden-state output in <paramref name="model"/>'s metadata.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="outputName">The hidden-state output; null picks <c>last_hidden_state</c>, else the first rank-3 float output.</param>
+    /// <exception cref="ModelInputException">An input is missing or not Int64 <c>[batch, sequence]</c>.</exception>
+    /// <exception cref="ArgumentException">No usable hidden-state output.</exception>
     public static BertSignature Of(OnnxModel model, string? outputName)
     {
         ModelMetadata metadata = model.Metadata;

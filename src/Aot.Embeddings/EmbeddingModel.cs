@@ -51,7 +51,8 @@ public sealed class EmbeddingModel : IDisposable
     /// <summary>Most tokens per text, special tokens included.</summary>
     public int MaxSequenceLength { get; }
 
-    internal BertSignature Signature => _signature;
+    /// <summary>Where the encoder's inputs and hidden-state output are (for callers that run it themselves, as the server's batcher does).</summary>
+    public BertSignature Signature => _signature;
 
     /// <summary>
     /// Loads an encoder and its vocabulary (<see cref="EmbeddingModelOptions.VocabularyPath"/>, else the

@@ -65,10 +65,7 @@ public sealed class EmbeddingRunner : IDisposable
             ReadOnlySpan<long> row = rows[r].Span;
             Span<long> idsRow = ids.Slice(r * longest, longest);
             Span<long> maskRow = mask.Slice(r * longest, longest);
-            row.CopyTo(idsRow);
-            idsRow[row.Length..].Fill(padding);
-            maskRow[..row.Length].Fill(1);
-            maskRow[row.Length..].Clear();
+            EncoderRows.Write(row, idsRow, maskRow, padding);
             _rowLengths[r] = row.Length;
         }
 

@@ -23,6 +23,7 @@ internal static class Sentences
         ".",                                                             // punctuation only
         Long(25),                                                        // > 256 tokens, < 510: no truncation
         Long(90),                                                        // > 512 tokens: truncated at 512
+        "hello world",                                                   // the README's curl example
     ];
 
     private static string Long(int sentences)

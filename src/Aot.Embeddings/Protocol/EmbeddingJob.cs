@@ -1,9 +1,11 @@
+using Aot.Embeddings.Pooling;
+
 namespace Aot.Embeddings.Protocol;
 
 /// <summary>
 /// A validated, tokenized embedding request, ready for a batch: its rows go into
 /// <see cref="EmbeddingRunner.Run"/> (alone or concatenated with other jobs' rows), then
-/// <see cref="PoolFrom"/> fills <see cref="Vectors"/> with this request's own normalise/dimensions choices.
+/// <see cref="PoolFrom(EmbeddingRunner, int)"/> fills <see cref="Vectors"/> with this request's own normalise/dimensions choices.
 /// </summary>
 public sealed class EmbeddingJob
 {
@@ -16,7 +18,10 @@ public sealed class EmbeddingJob
         Model = model;
         Vectors = new float[rows.Length][];
         foreach (ReadOnlyMemory<long> row in rows)
+        {
             PromptTokens += row.Length;
+            LongestRow = Math.Max(LongestRow, row.Length);
+        }
     }
 
     /// <summary>One row of token ids per text (<c>[CLS]</c> … <c>[SEP]</c>), in input order.</summary>
@@ -37,7 +42,10 @@ public sealed class EmbeddingJob
     /// <summary>Tokens over all rows, special tokens included (OpenAI <c>usage</c>; TEI counts the same way).</summary>
     public int PromptTokens { get; }
 
-    /// <summary>The results, filled by <see cref="PoolFrom"/>.</summary>
+    /// <summary>Tokens in the longest row: the sequence length of this job's own inputs (<see cref="WriteInputs"/>).</summary>
+    public int LongestRow { get; }
+
+    /// <summary>The results, filled by <see cref="PoolFrom(EmbeddingRunner, int)"/> or <see cref="PoolFrom(ReadOnlySpan{float}, int, int, PoolingMode)"/>.</summary>
     public float[][] Vectors { get; }
 
     /// <summary>
@@ -51,6 +59,47 @@ public sealed class EmbeddingJob
         {
             float[] vector = Vectors[i] ??= new float[Dimensions];
             runner.Pool(firstRow + i, vector, Normalize);
+        }
+    }
+
+    /// <summary>
+    /// Writes this job's rows as an encoder batch of its own, <c>[rows, sequenceLength]</c> row-major: for a caller
+    /// that batches jobs itself (the server pads and concatenates such batches). Token type ids, if the model has
+    /// them, are all zero (one segment) and are not written here.
+    /// </summary>
+    /// <param name="inputIds">Destination of <c>input_ids</c>: rows × <paramref name="sequenceLength"/> values.</param>
+    /// <param name="attentionMask">Destination of <c>attention_mask</c>, the same size.</param>
+    /// <param name="sequenceLength">Tokens per row: <see cref="LongestRow"/>, or more (a model with a fixed sequence length).</param>
+    /// <param name="paddingId">The tokenizer's <c>[PAD]</c> id.</param>
+    public void WriteInputs(Span<long> inputIds, Span<long> attentionMask, int sequenceLength, long paddingId)
+    {
+        int length = sequenceLength;
+        long values = (long)Rows.Count * length;
+        if (length < LongestRow || inputIds.Length != values || attentionMask.Length != values)
+            throw new ArgumentException($"The job's inputs are {Rows.Count} rows of {length} tokens (at least {LongestRow}) = {values} values; the destinations hold {inputIds.Length} and {attentionMask.Length}.");
+        for (int r = 0; r < Rows.Count; r++)
+            EncoderRows.Write(Rows[r].Span, inputIds.Slice(r * length, length), attentionMask.Slice(r * length, length), paddingId);
+    }
+
+    /// <summary>
+    /// Pools this job's rows from hidden states laid out <c>[rows, <paramref name="sequenceLength"/>, <paramref name="hiddenSize"/>]</c>
+    /// (the job's own rows of a possibly padded batch output), each over its own tokens.
+    /// </summary>
+    /// <param name="hidden">This job's rows of the last hidden state.</param>
+    /// <param name="sequenceLength">Tokens per row in <paramref name="hidden"/> (at least <see cref="LongestRow"/>).</param>
+    /// <param name="hiddenSize">Values per token.</param>
+    /// <param name="mode">Mean or CLS.</param>
+    public void PoolFrom(ReadOnlySpan<float> hidden, int sequenceLength, int hiddenSize, PoolingMode mode)
+    {
+        int rowValues = sequenceLength * hiddenSize;
+        if (sequenceLength < LongestRow || hidden.Length < (long)Vectors.Length * rowValues)
+            throw new ArgumentException($"The hidden states hold {hidden.Length} values; {Vectors.Length} rows of {LongestRow}+ tokens x {hiddenSize} were expected (sequence length given: {sequenceLength}).", nameof(hidden));
+        for (int i = 0; i < Vectors.Length; i++)
+        {
+            float[] vector = Vectors[i] ??= new float[Dimensions];
+            EmbeddingPooling.Pool(hidden.Slice(i * rowValues, rowValues), hiddenSize, Rows[i].Length, mode, vector);
+            if (Normalize)
+                EmbeddingPooling.Normalize(vector);
         }
     }
 }

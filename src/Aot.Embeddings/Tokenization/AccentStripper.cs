@@ -5,8 +5,9 @@ namespace Aot.Embeddings.Tokenization;
 
 /// <summary>
 /// BERT's accent stripping for one code point: canonical decomposition (NFD) without non-spacing marks, optionally
-/// lower-cased. .NET's span normaliser allocates on every call (ICU interop), so results are kept in tables of 256
-/// code points, each built the first time one of its code points is seen; after that a lookup allocates nothing.
+/// lower-cased. The decomposition comes from <see cref="CanonicalDecomposition"/> (no ICU needed); results are kept in
+/// tables of 256 code points, each built the first time one of its code points is seen; after that a lookup
+/// allocates nothing.
 /// </summary>
 /// <remarks>
 /// Only planes 0-2 have canonical decompositions (Unicode 16), so higher code points are never looked up. A page is
@@ -49,7 +50,7 @@ internal sealed class AccentStripper
             }
 
             builder.Clear();
-            foreach (Rune part in new Rune(codePoint).ToString().Normalize(NormalizationForm.FormD).EnumerateRunes())
+            foreach (Rune part in CanonicalDecomposition.Decompose(codePoint).EnumerateRunes())
             {
                 if (Rune.GetUnicodeCategory(part) != UnicodeCategory.NonSpacingMark)
                     builder.Append((_lowerCase ? Rune.ToLowerInvariant(part) : part).ToString());

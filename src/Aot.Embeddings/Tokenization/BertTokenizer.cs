@@ -46,8 +46,6 @@ public sealed class BertTokenizer
         _stripAccents = options.ShouldStripAccents;
         _lowerCase = options.LowerCase;
         _maxCharactersPerWord = options.MaxCharactersPerWord;
-        if (_stripAccents)
-            EnsureNormalizationWorks();
     }
 
     /// <summary>The vocabulary.</summary>
@@ -301,16 +299,4 @@ public sealed class BertTokenizer
         vocabulary.GetId(token) is int id and >= 0
             ? id
             : throw new ArgumentException($"The vocabulary has no '{token}' token.", nameof(vocabulary));
-
-    private static void EnsureNormalizationWorks()
-    {
-        // With InvariantGlobalization=true .NET cannot decompose non-ASCII text, so accents would silently stay.
-        Span<char> probe = stackalloc char[4];
-        if (!"\u00E9".AsSpan().TryNormalize(probe, out int length, NormalizationForm.FormD) || length != 2)
-        {
-            throw new PlatformNotSupportedException(
-                "Unicode normalisation is unavailable (InvariantGlobalization is on?), so accents cannot be stripped as BERT does. " +
-                "Run with ICU (InvariantGlobalization=false) or set BertTokenizerOptions.StripAccents = false.");
-        }
-    }
 }

@@ -83,6 +83,24 @@ internal readonly ref struct InferenceResult
         return true;
     }
 
+    /// <summary>
+    /// This request's rows of output <paramref name="index"/> exactly as the batch holds them — padded positions
+    /// included, no copy — and the batch's shape of that output (its dimension 0 is the whole batch's). For readers that
+    /// walk the rows themselves and skip the padding (embedding pooling); a numeric output of a batchable model only.
+    /// </summary>
+    public ReadOnlySpan<byte> GetRowsAsBatched(int index, out ReadOnlySpan<long> batchShape)
+    {
+        batchShape = _executor.GetOutputShape(index);
+        ReadOnlySpan<byte> all = _executor.GetOutputBytes(index);
+        if (!_request.Signature.IsBatchable)
+        {
+            return all;
+        }
+
+        long rowBytes = RowBytes(batchShape, _request.Signature.Outputs[index].ElementSize);
+        return all.Slice((int)(_rowOffset * rowBytes), (int)(_request.Rows * rowBytes));
+    }
+
     /// <summary>Copies this request's (trimmed) part of output <paramref name="index"/> to <paramref name="destination"/>.</summary>
     public void CopyTo(int index, Span<byte> destination)
     {

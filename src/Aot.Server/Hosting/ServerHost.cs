@@ -1,6 +1,7 @@
 using System.Net;
 using Aot.Client.Protocol;
 using Aot.Server.Binary;
+using Aot.Server.Embeddings;
 using Aot.Server.Http;
 using Aot.Server.Models;
 using Microsoft.AspNetCore.Builder;
@@ -87,7 +88,7 @@ internal static class ServerHost
             throw new StartupException("No models to serve: give --model NAME=PATH (repeatable) or --repository DIR.");
         }
 
-        return sources;
+        return EmbeddingSources.Apply(sources, options);
     }
 
     private static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state)
@@ -132,6 +133,7 @@ internal static class ServerHost
         });
 
         WebApplication app = builder.Build();
+        new EmbeddingApi(repository, state, options.MaxPayloadBytes).Map(app);
         new HttpApi(repository, state, options.MaxPayloadBytes).Map(app);
         return app;
     }

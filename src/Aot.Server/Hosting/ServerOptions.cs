@@ -49,6 +49,21 @@ internal sealed record class ServerOptions
     /// <summary>Run connection code inline on socket completion threads (no thread-pool hand-offs); opt-in.</summary>
     public bool InlineIo { get; init; }
 
+    /// <summary><c>NAME=VOCAB_PATH</c>: serve model NAME for text too (<c>/embed</c>, <c>/v1/embeddings</c>, <c>/tokenize</c>).</summary>
+    public IReadOnlyList<string> Tokenizers { get; init; } = [];
+
+    /// <summary><c>NAME=mean|cls</c>: pooling of a text model (mean by default).</summary>
+    public IReadOnlyList<string> Poolings { get; init; } = [];
+
+    /// <summary>Most texts in one embedding request (TEI's <c>--max-client-batch-size</c>).</summary>
+    public int MaxClientBatchSize { get; init; } = 32;
+
+    /// <summary>Cut texts longer than the model takes instead of refusing them (TEI's <c>--auto-truncate</c>).</summary>
+    public bool AutoTruncate { get; init; }
+
+    /// <summary>Most tokens per text, special tokens included.</summary>
+    public int MaxInputLength { get; init; } = 512;
+
     public BatcherOptions ToBatcherOptions() => new()
     {
         MaxBatchRows = Math.Max(1, MaxBatch),

@@ -178,15 +178,7 @@ internal sealed class HttpApi
     {
         ServedModel model = request.Model;
         using RequestBody body = await RequestBody.ReadAsync(context.Request, _maxPayloadBytes, context.RequestAborted).ConfigureAwait(false);
-        if (context.Request.Headers.TryGetValue(TimeoutHeader, out var timeoutText))
-        {
-            if (!long.TryParse(timeoutText, NumberStyles.None, CultureInfo.InvariantCulture, out long timeoutMs))
-            {
-                throw InferenceException.BadRequest($"Header {TimeoutHeader} must be a whole number of milliseconds.");
-            }
-
-            request.DeadlineAt = request.ReceivedAt + (timeoutMs * Stopwatch.Frequency / 1000);
-        }
+        ApplyDeadline(context.Request, request);
 
         string? id = null;
         bool rowFormat = false;
@@ -212,18 +204,7 @@ internal sealed class HttpApi
             rowFormat = TfServingRequestReader.Read(body.Span, request);
         }
 
-        // A lone request on an idle model runs right here on the request thread (see DynamicBatcher.Submit).
-        if (model.Batcher.Submit(request, mayRunInline: true, out ErrorCode refusal) == SubmitResult.Refused)
-        {
-            throw new InferenceException(refusal, refusal == ErrorCode.Overloaded
-                ? $"Model '{model.Name}' is overloaded: its queue is full (--max-queue {model.Batcher.Options.MaxQueue})."
-                : "The server is shutting down.");
-        }
-
-        if (!await request.WaitAsync().ConfigureAwait(false))
-        {
-            throw new InferenceException(request.FailureCode, request.FailureMessage!);
-        }
+        await request.RunAsync().ConfigureAwait(false);
 
         HttpResponse response = context.Response;
         response.StatusCode = 200;
@@ -251,6 +232,20 @@ internal sealed class HttpApi
             {
                 await response.Body.WriteAsync(request.Outputs[o].Memory, context.RequestAborted).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Sets the request's deadline from the optional <see cref="TimeoutHeader"/>.</summary>
+    public static void ApplyDeadline(HttpRequest httpRequest, InferenceRequest request)
+    {
+        if (httpRequest.Headers.TryGetValue(TimeoutHeader, out var timeoutText))
+        {
+            if (!long.TryParse(timeoutText, NumberStyles.None, CultureInfo.InvariantCulture, out long timeoutMs))
+            {
+                throw InferenceException.BadRequest($"Header {TimeoutHeader} must be a whole number of milliseconds.");
+            }
+
+            request.DeadlineAt = request.ReceivedAt + (timeoutMs * Stopwatch.Frequency / 1000);
         }
     }
 

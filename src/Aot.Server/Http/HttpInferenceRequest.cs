@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Threading.Tasks.Sources;
-using Aot.Client.Protocol;
 using Aot.Server.Batching;
 using Aot.Server.Models;
 
@@ -12,20 +10,14 @@ namespace Aot.Server.Http;
 /// buffers and signals the awaiting handler, which then writes JSON on a request thread (never the worker's).
 /// Pooled per model together with its response buffer and JSON writer.
 /// </summary>
-internal sealed class HttpInferenceRequest : InferenceRequest, IValueTaskSource<bool>
+internal sealed class HttpInferenceRequest : AwaitedInferenceRequest
 {
-    private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = true };
-    private CancellationToken _aborted;
-
-    public HttpInferenceRequest(ServedModel model) : base(model.Signature)
+    public HttpInferenceRequest(ServedModel model) : base(model)
     {
-        Model = model;
         Outputs = [.. model.Signature.Outputs.Select(static o => new TensorBuffer(o.Rank))];
         BinaryOutputs = new bool[model.Signature.Outputs.Length];
         Json = new Utf8JsonWriter(Body, HttpApi.JsonOptions);
     }
-
-    public ServedModel Model { get; }
 
     /// <summary>The request's outputs, copied from the batch (only the selected ones are filled).</summary>
     public TensorBuffer[] Outputs { get; }
@@ -38,21 +30,6 @@ internal sealed class HttpInferenceRequest : InferenceRequest, IValueTaskSource<
 
     /// <summary>A JSON writer over <see cref="Body"/>, reused across requests.</summary>
     public Utf8JsonWriter Json { get; }
-
-    public ErrorCode FailureCode { get; private set; }
-
-    public string? FailureMessage { get; private set; }
-
-    public override bool IsAbandoned => _aborted.IsCancellationRequested;
-
-    public void Begin(long receivedAt, CancellationToken aborted)
-    {
-        ReceivedAt = receivedAt;
-        _aborted = aborted;
-    }
-
-    /// <summary>Completes when the batcher has answered; true on success.</summary>
-    public ValueTask<bool> WaitAsync() => new(this, _completion.Version);
 
     public override void OnCompleted(in InferenceResult result)
     {
@@ -69,38 +46,20 @@ internal sealed class HttpInferenceRequest : InferenceRequest, IValueTaskSource<
             output.IsSet = true;
         }
 
-        _completion.SetResult(true);
-    }
-
-    public override void OnFailed(ErrorCode code, string message)
-    {
-        FailureCode = code;
-        FailureMessage = message;
-        _completion.SetResult(false);
+        Complete();
     }
 
     /// <summary>Prepares the object for the next request.</summary>
     public void Reset()
     {
-        ResetState();
+        ResetAwaited();
         foreach (TensorBuffer output in Outputs)
         {
             output.Reset(keepBytes: 4 << 20);
         }
 
         Array.Clear(BinaryOutputs);
-        FailureCode = default;
-        FailureMessage = null;
-        _aborted = default;
         Body.ResetWrittenCount();
         Json.Reset(Body);
-        _completion.Reset();
     }
-
-    bool IValueTaskSource<bool>.GetResult(short token) => _completion.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _completion.GetStatus(token);
-
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _completion.OnCompleted(continuation, state, token, flags);
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Aot.Runtime;
+using Aot.Embeddings;
 using Aot.Server.Batching;
+using Aot.Server.Embeddings;
 using Aot.Server.Metrics;
 
 namespace Aot.Server.Models;
@@ -60,8 +62,19 @@ internal static class ModelLoader
 
             var metrics = new ModelMetrics(source.Name, source.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             BatcherOptions options = signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 };
+            (EmbeddingModel Model, int FixedSequenceLength)? text = PrepareEmbeddings(source, model, signature, log);
+            if (text is not null)
+            {
+                // Texts come in every length: the batcher pads them to the batch's longest (mask 0) and trims back.
+                options = options with { PadSequences = true };
+            }
+
             var batcher = new DynamicBatcher(source.Name, signature, () => new RunnerExecutor(model.CreateRunner()), options, metrics);
             var served = new ServedModel(source.Name, source.Version, model, signature, batcher, metrics);
+            if (text is { } t)
+            {
+                served.Embeddings = EmbeddingEndpoint.Create(served, t.Model, source.Embedding!, t.FixedSequenceLength);
+            }
             try
             {
                 batcher.WarmUp();
@@ -75,7 +88,8 @@ internal static class ModelLoader
             batcher.Start();
             served.IsReady = true;
             log($"loaded '{source.Name}' v{source.Version} from {source.Path} on {model.Device} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms; " +
-                (signature.IsBatchable ? $"batching up to {options.MaxBatchRows} rows" : "not batchable (no symbolic dimension 0): one request at a time"));
+                (signature.IsBatchable ? $"batching up to {options.MaxBatchRows} rows" : "not batchable (no symbolic dimension 0): one request at a time") +
+                (served.Embeddings is { } e ? $"; text endpoints on (vocabulary {e.Source.VocabularyPath}, {e.Model.Pooling} pooling, up to {e.Model.MaxSequenceLength} tokens)" : ""));
             return served;
         }
         catch
@@ -83,5 +97,44 @@ internal static class ModelLoader
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Loads the text side of a model given a vocabulary. An explicit <c>--tokenizer</c> on a model that is no encoder
+    /// fails start-up; a sidecar <c>vocab.txt</c> next to one is only a guess, so it is skipped with a warning.
+    /// </summary>
+    private static (EmbeddingModel Model, int FixedSequenceLength)? PrepareEmbeddings(ModelSource source, Aot.Runtime.OnnxModel model, ServingSignature signature, Action<string> log)
+    {
+        if (source.Embedding is not { } text)
+        {
+            return null;
+        }
+
+        string? problem = signature.IsBatchable ? null : "its dimension 0 is not a symbolic batch dimension";
+        (EmbeddingModel Model, int FixedSequenceLength)? prepared = null;
+        if (problem is null)
+        {
+            try
+            {
+                prepared = EmbeddingEndpoint.Prepare(model, text);
+            }
+            catch (Exception ex) when (ex is ArgumentException or Aot.Runtime.ModelInputException or IOException or InvalidDataException or FormatException)
+            {
+                problem = ex.Message;
+            }
+        }
+
+        if (problem is null)
+        {
+            return prepared;
+        }
+
+        if (text.IsExplicit)
+        {
+            throw new StartupException($"Model '{source.Name}' ({source.Path}) cannot take text with --tokenizer {text.VocabularyPath}: {problem}");
+        }
+
+        log($"warning: '{source.Name}' has a {EmbeddingSource.SidecarFileName} next to it but is not served for text: {problem}");
+        return null;
     }
 }

@@ -10,7 +10,8 @@ internal sealed class ModelRepository : IDisposable
 
     public ModelRepository(IEnumerable<ServedModel> models)
     {
-        All = [.. models.OrderBy(static m => m.Name, StringComparer.Ordinal).ThenBy(static m => m.Version)];
+        InOrderGiven = [.. models];
+        All = [.. InOrderGiven.OrderBy(static m => m.Name, StringComparer.Ordinal).ThenBy(static m => m.Version)];
         _byName = All.GroupBy(static m => m.Name, StringComparer.Ordinal)
             .ToDictionary(static g => g.Key, static g => g.OrderByDescending(static m => m.Version).ToArray(), StringComparer.Ordinal);
         Latest = [.. _byName.Values.Select(static versions => versions[0])];
@@ -18,6 +19,9 @@ internal sealed class ModelRepository : IDisposable
 
     /// <summary>Every loaded model version, by name then version.</summary>
     public IReadOnlyList<ServedModel> All { get; }
+
+    /// <summary>Every loaded model version in the order it was given (command line, then repository).</summary>
+    public IReadOnlyList<ServedModel> InOrderGiven { get; }
 
     /// <summary>The highest version of each model.</summary>
     public IReadOnlyList<ServedModel> Latest { get; }

@@ -1,10 +1,14 @@
 using System.Globalization;
+using Aot.Server.Embeddings;
 
 namespace Aot.Server.Models;
 
 /// <summary>A model file to serve, under a name and version.</summary>
 internal sealed record class ModelSource(string Name, long Version, string Path)
 {
+    /// <summary>Its text side: a <c>vocab.txt</c> found next to the file, or given with <c>--tokenizer</c>.</summary>
+    public EmbeddingSource? Embedding { get; init; }
+
     /// <summary>
     /// Parses a <c>--model NAME=PATH</c> value (version 1). Throws <see cref="StartupException"/> naming the
     /// problem and the path.
@@ -25,7 +29,8 @@ internal sealed record class ModelSource(string Name, long Version, string Path)
         }
 
         RequireFile(path, $"--model {name}");
-        return new ModelSource(name, 1, System.IO.Path.GetFullPath(path));
+        string fullPath = System.IO.Path.GetFullPath(path);
+        return new ModelSource(name, 1, fullPath) { Embedding = EmbeddingSource.FindSidecar(fullPath) };
     }
 
     /// <summary>
@@ -57,7 +62,8 @@ internal sealed record class ModelSource(string Name, long Version, string Path)
 
                 string file = System.IO.Path.Combine(versionDir, "model.onnx");
                 RequireFile(file, $"--repository model '{name}' version {version}");
-                sources.Add(new ModelSource(name, version, System.IO.Path.GetFullPath(file)));
+                string fullPath = System.IO.Path.GetFullPath(file);
+                sources.Add(new ModelSource(name, version, fullPath) { Embedding = EmbeddingSource.FindSidecar(fullPath) });
             }
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Aot.Runtime;
 using Aot.Server.Batching;
+using Aot.Server.Embeddings;
 using Aot.Server.Metrics;
 
 namespace Aot.Server.Models;
@@ -37,12 +38,16 @@ internal sealed class ServedModel : IDisposable
 
     public ModelMetrics Metrics { get; }
 
+    /// <summary>The model's text side (<c>/embed</c>, <c>/v1/embeddings</c>, <c>/tokenize</c>), when it is served with a tokenizer.</summary>
+    public EmbeddingEndpoint? Embeddings { get; set; }
+
     /// <summary>Set once the model has been warmed up and its workers started.</summary>
     public bool IsReady { get; set; }
 
     public void Dispose()
     {
         Batcher.Dispose();
+        Embeddings?.Dispose();
         Model.Dispose();
     }
 }

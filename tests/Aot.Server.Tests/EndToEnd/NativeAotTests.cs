@@ -76,4 +76,21 @@ public sealed class NativeAotTests(NativeAotPublish publish) : IClassFixture<Nat
             Assert.Equal(0, await server.TerminateAsync(TimeSpan.FromSeconds(30)));
         }
     }
+
+    [Fact]
+    public async Task The_native_binary_embeds_text_equal_to_the_reference_without_ICU()
+    {
+        // The server is built with InvariantGlobalization: accents are stripped from the tokenizer's own NFD table.
+        await using ServerProcess server = await ServerProcess.StartAsync(publish.Executable, ["--model", $"minilm={TestModels.MiniLm}"]);
+        Aot.Embeddings.Tests.ReferenceData reference = Aot.Embeddings.Tests.ReferenceData.Load("minilm");
+        foreach (string text in (string[])["hello world", "Café naïve résumé", "Über straße Ångström façade", "Tokyo 東京 is big"])
+        {
+            Aot.Embeddings.Tests.ReferenceSentence sentence = reference.Sentences.Single(s => s.Text == text);
+            using HttpResponseMessage response = await server.Http.PostAsync("/embed", new StringContent($$"""{"inputs":{{System.Text.Json.JsonSerializer.Serialize(text)}}}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            float[] vector = [.. System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())![0]!.AsArray().Select(v => (float)v!)];
+            Assert.Equal(384, vector.Length);
+            Aot.Embeddings.Tests.VectorAssert.Close(sentence.BertVector, vector, text);
+        }
+    }
 }

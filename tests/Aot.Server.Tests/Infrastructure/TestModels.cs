@@ -12,6 +12,12 @@ internal static class TestModels
     /// <summary>A 2-layer BERT: input_ids, attention_mask, token_type_ids int64 [batch, sequence] → last_hidden_state.</summary>
     public static string BertTiny => ModelStore.GetPath("bert-tiny");
 
+    /// <summary>all-MiniLM-L6-v2 (real weights), with its vocab.txt next to it.</summary>
+    public static string MiniLm => ModelStore.GetPath("minilm");
+
+    /// <summary>snowflake-arctic-embed-xs (real weights, CLS pooling), with its vocab.txt next to it.</summary>
+    public static string ArcticXs => ModelStore.GetPath("arctic-xs");
+
     public static string OddNames => Fixtures.GetPath("odd-names");
 
     public static string ManyInputsOutputs => Fixtures.GetPath("many-io");

@@ -1,0 +1,68 @@
+using Aot.Embeddings;
+using Aot.Embeddings.Protocol;
+using Aot.Embeddings.Tokenization;
+using Aot.Runtime;
+using Aot.Server.Batching;
+using Aot.Server.Models;
+
+namespace Aot.Server.Embeddings;
+
+/// <summary>
+/// A served model's text side: tokenizer, pooling and the TEI/OpenAI request handling of <see cref="EmbeddingService"/>,
+/// with pooled requests that run on the model's own batcher (so text and tensor requests share batches and workers).
+/// </summary>
+internal sealed class EmbeddingEndpoint : IDisposable
+{
+    private EmbeddingEndpoint(ServedModel model, EmbeddingModel embeddingModel, EmbeddingSource source, int fixedSequenceLength)
+    {
+        Served = model;
+        Model = embeddingModel;
+        Source = source;
+        FixedSequenceLength = fixedSequenceLength;
+        Service = new EmbeddingService(embeddingModel, source.Service with { ModelName = model.Name });
+        Requests = new RequestPool<EmbeddingInferenceRequest>(() => new EmbeddingInferenceRequest(this), capacity: 256);
+    }
+
+    public ServedModel Served { get; }
+
+    public EmbeddingModel Model { get; }
+
+    public EmbeddingSource Source { get; }
+
+    public EmbeddingService Service { get; }
+
+    /// <summary>The model's sequence length when its input declares a fixed one (rows are padded to it); 0 when symbolic.</summary>
+    public int FixedSequenceLength { get; }
+
+    public RequestPool<EmbeddingInferenceRequest> Requests { get; }
+
+    /// <summary>
+    /// Checks that <paramref name="model"/> is an encoder the endpoints can drive — Int64 <c>input_ids</c>,
+    /// <c>attention_mask</c> (and optionally <c>token_type_ids</c>) <c>[batch, sequence]</c> and nothing else, a Float
+    /// <c>[batch, sequence, hidden]</c> output — and loads the vocabulary. Throws naming what does not fit.
+    /// </summary>
+    public static (EmbeddingModel Model, int FixedSequenceLength) Prepare(OnnxModel model, EmbeddingSource source)
+    {
+        BertSignature signature = BertSignature.Of(model, outputName: null);
+        ModelMetadata metadata = model.Metadata;
+        foreach (TensorInfo input in metadata.Inputs)
+        {
+            if (input.Index != signature.InputIdsIndex && input.Index != signature.AttentionMaskIndex && input.Index != signature.TokenTypeIdsIndex)
+            {
+                throw new ModelInputException(input.Name, $"Input '{input.Name}' is not one a text encoder takes (input_ids, attention_mask, token_type_ids).");
+            }
+        }
+
+        Dimension sequence = metadata.Inputs[signature.InputIdsIndex].Shape[1];
+        int fixedLength = sequence.IsFixed ? checked((int)sequence.Value) : 0;
+        int maxLength = fixedLength > 0 ? Math.Min(fixedLength, source.MaxInputLength) : source.MaxInputLength;
+        BertTokenizer tokenizer = BertTokenizer.FromVocabularyFile(source.VocabularyPath);
+        var options = new EmbeddingModelOptions { Pooling = source.Pooling, MaxSequenceLength = maxLength, MaxIdleRunners = 0 };
+        return (EmbeddingModel.Create(model, tokenizer, options, ownsModel: false), fixedLength);
+    }
+
+    public static EmbeddingEndpoint Create(ServedModel model, EmbeddingModel embeddingModel, EmbeddingSource source, int fixedSequenceLength) =>
+        new(model, embeddingModel, source, fixedSequenceLength);
+
+    public void Dispose() => Model.Dispose();
+}

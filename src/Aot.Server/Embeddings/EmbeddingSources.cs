@@ -1,0 +1,102 @@
+using Aot.Embeddings.Pooling;
+using Aot.Server.Hosting;
+using Aot.Server.Models;
+
+namespace Aot.Server.Embeddings;
+
+/// <summary>Applies the text options (<c>--tokenizer</c>, <c>--pooling</c>, limits) to the models to serve.</summary>
+internal static class EmbeddingSources
+{
+    /// <summary>
+    /// The sources with their <see cref="ModelSource.Embedding"/> set from the options; a name that matches no model,
+    /// a missing vocabulary file, a pooling that is neither mean nor cls, or limits below 1 fail start-up, saying which.
+    /// </summary>
+    public static IReadOnlyList<ModelSource> Apply(IReadOnlyList<ModelSource> sources, ServerOptions options)
+    {
+        if (options.MaxClientBatchSize < 1)
+        {
+            throw new StartupException($"--max-client-batch-size must be at least 1; it is {options.MaxClientBatchSize}.");
+        }
+
+        if (options.MaxInputLength < 2)
+        {
+            throw new StartupException($"--max-input-length must be at least 2 ([CLS] and [SEP]); it is {options.MaxInputLength}.");
+        }
+
+        var vocabularies = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string spec in options.Tokenizers)
+        {
+            (string name, string path) = Split(spec, "--tokenizer", "NAME=VOCAB_PATH", sources);
+            if (!File.Exists(path))
+            {
+                throw new StartupException($"--tokenizer {name}: vocabulary file '{path}' was not found.");
+            }
+
+            if (!vocabularies.TryAdd(name, Path.GetFullPath(path)))
+            {
+                throw new StartupException($"--tokenizer {name} is given twice.");
+            }
+        }
+
+        var poolings = new Dictionary<string, PoolingMode>(StringComparer.Ordinal);
+        foreach (string spec in options.Poolings)
+        {
+            (string name, string mode) = Split(spec, "--pooling", "NAME=mean|cls", sources);
+            PoolingMode pooling = mode.ToLowerInvariant() switch
+            {
+                "mean" => PoolingMode.Mean,
+                "cls" => PoolingMode.Cls,
+                _ => throw new StartupException($"--pooling {spec}: the pooling must be 'mean' or 'cls', not '{mode}'."),
+            };
+            if (!poolings.TryAdd(name, pooling))
+            {
+                throw new StartupException($"--pooling {name} is given twice.");
+            }
+        }
+
+        var result = new List<ModelSource>(sources.Count);
+        foreach (ModelSource source in sources)
+        {
+            EmbeddingSource? text = vocabularies.TryGetValue(source.Name, out string? vocabulary)
+                ? new EmbeddingSource(vocabulary, IsExplicit: true)
+                : source.Embedding;
+            if (text is null)
+            {
+                if (poolings.ContainsKey(source.Name))
+                {
+                    throw new StartupException($"--pooling {source.Name}: the model has no tokenizer; put a vocab.txt next to it or give --tokenizer {source.Name}=VOCAB_PATH.");
+                }
+
+                result.Add(source);
+                continue;
+            }
+
+            text = text with
+            {
+                Pooling = poolings.GetValueOrDefault(source.Name, PoolingMode.Mean),
+                MaxInputLength = options.MaxInputLength,
+                Service = text.Service with { MaxClientBatchSize = options.MaxClientBatchSize, AutoTruncate = options.AutoTruncate },
+            };
+            result.Add(source with { Embedding = text });
+        }
+
+        return result;
+    }
+
+    private static (string Name, string Value) Split(string spec, string option, string form, IReadOnlyList<ModelSource> sources)
+    {
+        int equals = spec.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || equals == spec.Length - 1)
+        {
+            throw new StartupException($"{option} '{spec}' is not {form}.");
+        }
+
+        string name = spec[..equals].Trim();
+        if (!sources.Any(s => s.Name == name))
+        {
+            throw new StartupException($"{option} '{spec}': no model is named '{name}'. Models: {string.Join(", ", sources.Select(static s => s.Name).Distinct())}.");
+        }
+
+        return (name, spec[(equals + 1)..].Trim());
+    }
+}
