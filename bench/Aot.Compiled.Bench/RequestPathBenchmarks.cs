@@ -14,8 +14,9 @@ namespace Aot.Compiled.Bench;
 /// One request through the server's request path, after parsing: fill the pooled request's tensors, validate, hand
 /// it to the model's batcher (an idle model runs it inline on the caller's thread: copy into the pinned batch
 /// buffers, ONNX Runtime run) and take the completion callback's view of the outputs. Runtime-loaded (what
-/// `aot serve` does) is the baseline; compiled-in uses the generated X.Serving. One intra-op thread, so the time is
-/// the request's CPU time. A second pair times the validation step alone.
+/// `aot serve` does) is the baseline; compiled-in uses the generated X.Serving (validation and batch layout). One
+/// intra-op thread, so the time is the request's CPU time. A second pair times the validation step alone (100 calls),
+/// a third the batch layout alone (<see cref="BatchRequests"/> one-row requests into a worker's pinned buffers).
 /// </summary>
 [MemoryDiagnoser]
 [InProcessBenchmarkJob]
@@ -29,6 +30,14 @@ public class RequestPathBenchmarks
     private BenchRequest _compiledRequest = null!;
     private byte[][] _inputs = null!;
     private long[][] _shapes = null!;
+    private List<InferenceRequest> _batch = null!;
+    private BatchPlan _runtimePlan = null!;
+    private BatchPlan _compiledPlan = null!;
+    private IModelExecutor _runtimeExecutor = null!;
+    private CompiledExecutor _compiledExecutor = null!;
+
+    /// <summary>Requests (one row each) in the batch of the batch-layout pair.</summary>
+    public const int BatchRequests = 8;
 
     /// <summary><c>tiny</c>: 16-wide MLP, one row (overhead-dominated). <c>minilm</c>: all-MiniLM-L6-v2, one sequence of 16 tokens.</summary>
     [Params("tiny", "minilm")]
@@ -68,11 +77,37 @@ public class RequestPathBenchmarks
         {
             throw new InvalidOperationException("The two paths disagree.");
         }
+
+        if (serving.BatchFills != (1, 0))
+        {
+            throw new InvalidOperationException($"The compiled-in request was not laid out by the generated code (generated, general fills: {serving.BatchFills}).");
+        }
+
+        // The batch layout alone: BatchRequests requests of one row each, into a worker's executor of each kind.
+        _batch = [];
+        for (int r = 0; r < BatchRequests; r++)
+        {
+            var request = new BenchRequest(_runtime.Signature);
+            Fill(request);
+            _batch.Add(request);
+        }
+
+        _runtimePlan = new BatchPlan(_runtime.Signature, pad: false);
+        _compiledPlan = new BatchPlan(_compiled.Signature, pad: false);
+        _runtimeExecutor = new RunnerExecutor(_runtime.Model.CreateRunner());
+        _compiledExecutor = serving.NewExecutor(_compiled.Model, generatedFill: true);
+        LayOutCompiledIn();
+        if (_compiledExecutor.GeneratedFills != 1)
+        {
+            throw new InvalidOperationException("The compiled-in batch was not laid out by the generated code.");
+        }
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        _runtimeExecutor.Dispose();
+        _compiledExecutor.Dispose();
         _runtime.Dispose();
         _compiled.Dispose();
     }
@@ -89,6 +124,12 @@ public class RequestPathBenchmarks
     [Benchmark(Description = "validation only, compiled-in")]
     public int ValidateCompiledIn() => Validate(_compiled, _compiledRequest);
 
+    [Benchmark(Description = "batch layout only, runtime-loaded")]
+    public void LayOutRuntimeLoaded() => _runtimePlan.FillInputs(_runtimeExecutor, _batch, BatchRequests);
+
+    [Benchmark(Description = "batch layout only, compiled-in")]
+    public void LayOutCompiledIn() => _compiledPlan.FillInputs(_compiledExecutor, _batch, BatchRequests);
+
     private int Validate(ServedModel model, BenchRequest request)
     {
         int total = 0;
@@ -103,15 +144,7 @@ public class RequestPathBenchmarks
 
     private float Serve(ServedModel model, BenchRequest request)
     {
-        request.Reset();
-        for (int i = 0; i < _inputs.Length; i++)
-        {
-            TensorBuffer tensor = request.Inputs[i];
-            _shapes[i].CopyTo(tensor.Shape, 0);
-            _inputs[i].CopyTo(tensor.Allocate(_inputs[i].Length));
-            tensor.IsSet = true;
-        }
-
+        Fill(request);
         request.SelectAllOutputs();
         model.Signature.Validate(request.Inputs);
         if (model.Batcher.Submit(request, mayRunInline: true, out ErrorCode refusal) != SubmitResult.Completed)
@@ -120,6 +153,18 @@ public class RequestPathBenchmarks
         }
 
         return request.Checksum;
+    }
+
+    private void Fill(BenchRequest request)
+    {
+        request.Reset();
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            TensorBuffer tensor = request.Inputs[i];
+            _shapes[i].CopyTo(tensor.Shape, 0);
+            _inputs[i].CopyTo(tensor.Allocate(_inputs[i].Length));
+            tensor.IsSet = true;
+        }
     }
 
     /// <summary>A request whose completion reads the first element of each output (what a responder would copy from).</summary>

@@ -45,8 +45,8 @@ public sealed partial class OnnxModelGenerator
             string outer = model.ClassName;
             w.WriteLine("/// <summary>");
             w.WriteLine("/// This model compiled into an Aot server: give an instance to <see cref=\"" + Hosting + ".AotServer.Run\"/>. Requests are");
-            w.WriteLine("/// validated against the constants of this class and written into the pinned batch buffers through its typed");
-            w.WriteLine("/// methods; a model file given at run time must match the compiled signature.");
+            w.WriteLine("/// validated against the constants of this class and laid out in the pinned batch buffers by its generated code");
+            w.WriteLine("/// over the same constants; a model file given at run time must match the compiled signature.");
             w.WriteLine("/// </summary>");
             w.WriteLine("public sealed class Serving : " + Hosting + ".CompiledModel");
             w.OpenBlock();
@@ -240,8 +240,9 @@ public sealed partial class OnnxModelGenerator
         }
 
         /// <summary>
-        /// The input side of a batch worker: input buffers through the typed methods (the batch shape's symbolic
-        /// dimensions become their arguments). Runs and outputs go to the runner directly (see CompiledRunner).
+        /// The input side of a batch worker: the whole batch laid out by <c>TryFillInputs</c>, or, for batches it
+        /// declines, input buffers by index through the typed methods (the batch shape's symbolic dimensions become
+        /// their arguments). Runs and outputs go to the runner directly (see CompiledRunner).
         /// </summary>
         private static void WriteRunner(SourceWriter w, ModelClass model)
         {
@@ -312,8 +313,181 @@ public sealed partial class OnnxModelGenerator
             w.CloseBlock();
             w.WriteLine();
 
+            WriteTryFillInputs(w, model);
             w.WriteLine("public override void Dispose() => _typed.Dispose();");
             w.CloseBlock();
+        }
+
+        /// <summary>
+        /// The batch layout, straight-line over the model's constants: each input's batch shape (rows along dimension 0,
+        /// the other symbolic dimensions from the first request, fixed ones as literals) set through its typed method, and
+        /// each request's bytes copied at its row offset (row size = element size × fixed dimensions × symbolic ones).
+        /// It declines (false, before touching a buffer) a batch whose requests differ beyond dimension 0, which the
+        /// server pads, and a non-batchable model's batch of more than one request; it is not emitted for models with
+        /// string inputs, inputs of unknown rank, or a symbol naming two axes of one input: the server fills those.
+        /// </summary>
+        private static void WriteTryFillInputs(SourceWriter w, ModelClass model)
+        {
+            if (model.Inputs.Count == 0)
+            {
+                return;
+            }
+
+            foreach (TensorMember input in model.Inputs)
+            {
+                if (input.IsString || !input.HasShape || !CanCallTyped(input) || (model.IsBatchable && input.Rank == 0) || !TryFixedRowBytes(input, out _))
+                {
+                    return; // strings, unknown ranks, [n, n], a declared size no tensor can have: the server lays these out
+                }
+            }
+
+            w.WriteLine("protected override bool TryFillInputs(" + Hosting + ".BatchInputs batch)");
+            w.OpenBlock();
+            if (model.IsBatchable)
+            {
+                WriteBatchedFill(w, model);
+            }
+            else
+            {
+                WriteSingleFill(w, model);
+            }
+
+            w.WriteLine("return true;");
+            w.CloseBlock();
+            w.WriteLine();
+        }
+
+        private static void WriteBatchedFill(SourceWriter w, ModelClass model)
+        {
+            // One local per symbolic dimension beyond 0, read from the first request: a symbol shared by several inputs
+            // is read once (validation made every request's inputs agree on it); an unnamed dynamic dimension is its own.
+            var locals = new Dictionary<string, string>();
+            var dimLocals = new Dictionary<(int Input, int Dim), string>();
+            var reads = new List<(string Local, int Input, int Dim)>();
+            foreach (TensorMember input in model.Inputs)
+            {
+                for (int d = 1; d < input.Dimensions.Count; d++)
+                {
+                    DimensionInfo dim = input.Dimensions[d];
+                    if (dim.IsFixed)
+                    {
+                        continue;
+                    }
+
+                    if (dim.Symbol is null || !locals.TryGetValue(dim.Symbol, out string? local))
+                    {
+                        local = "n" + Int(input.Index) + "_" + Int(d);
+                        reads.Add((local, input.Index, d));
+                        if (dim.Symbol is not null)
+                        {
+                            locals.Add(dim.Symbol, local);
+                        }
+                    }
+
+                    dimLocals.Add((input.Index, d), local);
+                }
+            }
+
+            if (reads.Count > 0)
+            {
+                foreach ((string local, int input, int d) in reads)
+                {
+                    w.WriteLine("long " + local + " = batch.Shape(0, " + Int(input) + ")[" + Int(d) + "];");
+                }
+
+                w.WriteLine("for (int r = 1; r < batch.Count; r++)");
+                w.OpenBlock();
+                var differs = new List<string>();
+                foreach ((string local, int input, int d) in reads)
+                {
+                    differs.Add("batch.Shape(r, " + Int(input) + ")[" + Int(d) + "] != " + local);
+                }
+
+                w.WriteLine("if (" + string.Join(" || ", differs) + ")");
+                w.OpenBlock();
+                w.WriteLine("return false; // requests of different sizes: the server pads them");
+                w.CloseBlock();
+                w.CloseBlock();
+                w.WriteLine();
+            }
+
+            w.WriteLine("int rows = checked((int)batch.Rows);");
+            foreach (TensorMember input in model.Inputs)
+            {
+                string i = Int(input.Index);
+                var arguments = new List<string> { "rows" };
+                var factors = new List<string>();
+                for (int d = 1; d < input.Dimensions.Count; d++)
+                {
+                    if (!input.Dimensions[d].IsFixed)
+                    {
+                        arguments.Add("checked((int)" + dimLocals[(input.Index, d)] + ")");
+                        factors.Add(dimLocals[(input.Index, d)]);
+                    }
+                }
+
+                TryFixedRowBytes(input, out long constant);
+                factors.Add(Long(constant) + "L");
+
+                string rowBytes = factors.Count == 1 ? factors[0] : "checked(" + string.Join(" * ", factors) + ")";
+                w.WriteLine();
+                w.WriteLine(Span + "<byte> input" + i + " = " + Marshal + ".AsBytes(_typed." + input.AccessorName + "(" + string.Join(", ", arguments) + "));");
+                if (factors.Count > 1)
+                {
+                    w.WriteLine("long rowBytes" + i + " = " + rowBytes + ";");
+                    rowBytes = "rowBytes" + i;
+                }
+
+                w.WriteLine("for (int r = 0, at = 0; r < batch.Count; r++)");
+                w.OpenBlock();
+                w.WriteLine("int bytes = checked((int)(batch.Shape(r, " + i + ")[0] * " + rowBytes + "));");
+                w.WriteLine("batch.CopyTo(r, " + i + ", input" + i + ".Slice(at, bytes));");
+                w.WriteLine("at += bytes;");
+                w.CloseBlock();
+            }
+
+            w.WriteLine();
+        }
+
+        /// <summary>Element size × the fixed dimensions beyond 0; false when that overflows.</summary>
+        private static bool TryFixedRowBytes(TensorMember input, out long bytes)
+        {
+            bytes = ElementTypeMap.SizeOf(input.ElementType);
+            for (int d = 1; d < input.Dimensions.Count; d++)
+            {
+                if (input.Dimensions[d].IsFixed && !TryMultiply(ref bytes, input.Dimensions[d].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static void WriteSingleFill(SourceWriter w, ModelClass model)
+        {
+            // Not batchable: each request runs alone, with its own shape.
+            w.WriteLine("if (batch.Count != 1)");
+            w.OpenBlock();
+            w.WriteLine("return false;");
+            w.CloseBlock();
+            w.WriteLine();
+            foreach (TensorMember input in model.Inputs)
+            {
+                string i = Int(input.Index);
+                var arguments = new List<string>();
+                for (int d = 0; d < input.Dimensions.Count; d++)
+                {
+                    if (!input.Dimensions[d].IsFixed)
+                    {
+                        arguments.Add("checked((int)batch.Shape(0, " + i + ")[" + Int(d) + "])");
+                    }
+                }
+
+                w.WriteLine("batch.CopyTo(0, " + i + ", " + Marshal + ".AsBytes(_typed." + input.AccessorName + "(" + string.Join(", ", arguments) + ")));");
+            }
+
+            w.WriteLine();
         }
 
         /// <summary>

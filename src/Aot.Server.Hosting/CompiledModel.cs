@@ -9,13 +9,16 @@ namespace Aot.Server.Hosting;
 /// </summary>
 /// <remarks>
 /// The subclass carries the model's signature as constants and is the request path: <see cref="TryValidate"/> checks a
-/// request's tensors with straight-line code, and the <see cref="CompiledRunner"/> it creates writes the batch into the
-/// pinned input buffers through the typed methods of the generated class. At start-up the model file (embedded, given
-/// with <c>--model NAME=PATH</c>, or found next to the executable) is checked against <see cref="InputSpecs"/> and
-/// <see cref="OutputSpecs"/>; a mismatch fails start-up listing every difference.
+/// request's tensors with straight-line code, and the <see cref="CompiledRunner"/> it creates lays each batch out in the
+/// pinned input buffers with the model's constants (<see cref="CompiledRunner.TryFillInputs"/>). At start-up the model
+/// file (embedded, given with <c>--model NAME=PATH</c>, or found next to the executable) is checked against
+/// <see cref="InputSpecs"/> and <see cref="OutputSpecs"/>; a mismatch fails start-up listing every difference.
 /// </remarks>
 public abstract class CompiledModel
 {
+    // Every batch worker's executor created from this instance (one per worker and load), for BatchFills.
+    private readonly List<Compiled.CompiledExecutor> _executors = [];
+
     /// <summary>Creates the description of a compiled-in model.</summary>
     /// <param name="name">The name the model is served under (letters, digits, <c>_ - .</c>).</param>
     /// <param name="modelFileName">The file the model was compiled from, looked for next to the executable when not embedded.</param>
@@ -73,5 +76,32 @@ public abstract class CompiledModel
 
     internal bool Validate(Batching.TensorBuffer[] tensors) => TryValidate(new RequestInputs(tensors));
 
-    internal CompiledRunner NewRunner(OnnxModel model) => CreateRunner(model);
+    /// <summary>Creates a batch worker's executor over <paramref name="model"/> and keeps it for <see cref="BatchFills"/>.</summary>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="generatedFill">Whether batches go through the generated <see cref="CompiledRunner.TryFillInputs"/> first.</param>
+    internal Compiled.CompiledExecutor NewExecutor(OnnxModel model, bool generatedFill)
+    {
+        var executor = new Compiled.CompiledExecutor(CreateRunner(model), generatedFill);
+        lock (_executors)
+        {
+            _executors.Add(executor);
+        }
+
+        return executor;
+    }
+
+    /// <summary>
+    /// Batches laid out by the generated code and by the server's general filling, over every executor created from
+    /// this instance. Each worker counts its own (plain fields, nothing shared per batch); this sums them.
+    /// </summary>
+    internal (long Generated, long General) BatchFills
+    {
+        get
+        {
+            lock (_executors)
+            {
+                return (_executors.Sum(static e => e.GeneratedFills), _executors.Sum(static e => e.GeneralFills));
+            }
+        }
+    }
 }

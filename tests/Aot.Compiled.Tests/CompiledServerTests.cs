@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using Aot.Client;
 using Aot.Client.Typed;
 using Aot.Compiled.Tests.Infrastructure;
@@ -38,8 +37,8 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
             ? """{"inputs":[{"name":"x","shape":[2,16],"datatype":"FP32","data":[[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],[-1,0.5,3,4,5,6,7,8,9,10,11,12,13,14,15,-16]]}]}"""
             : Tokens.KServeBody(selectedOutput);
 
-        (HttpStatusCode compiledStatus, string compiled) = await PostAsync(servers.Compiled, $"/v2/models/{model}/infer", body);
-        (HttpStatusCode runtimeStatus, string runtime) = await PostAsync(servers.Runtime, $"/v2/models/{model}/infer", body);
+        (HttpStatusCode compiledStatus, string compiled) = await servers.Compiled.PostAsync($"/v2/models/{model}/infer", body);
+        (HttpStatusCode runtimeStatus, string runtime) = await servers.Runtime.PostAsync($"/v2/models/{model}/infer", body);
 
         Assert.Equal(HttpStatusCode.OK, compiledStatus);
         Assert.Equal(HttpStatusCode.OK, runtimeStatus);
@@ -51,7 +50,7 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
     {
         Assert.Equal(await servers.Runtime.Http.GetStringAsync("/v2/models/minilm"), await servers.Compiled.Http.GetStringAsync("/v2/models/minilm"));
         string instances = """{"instances":[[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]]}""";
-        Assert.Equal((await PostAsync(servers.Runtime, "/v1/models/tiny:predict", instances)).Body, (await PostAsync(servers.Compiled, "/v1/models/tiny:predict", instances)).Body);
+        Assert.Equal((await servers.Runtime.PostAsync("/v1/models/tiny:predict", instances)).Body, (await servers.Compiled.PostAsync("/v1/models/tiny:predict", instances)).Body);
     }
 
     [Theory]
@@ -62,8 +61,8 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
     [InlineData("""{"inputs":[{"name":"input_ids","shape":[1,2],"datatype":"INT64","data":[101,102]},{"name":"attention_mask","shape":[1,2],"datatype":"INT64","data":[1,1]}]}""", "minilm")]
     public async Task Bad_requests_get_the_same_error_as_from_aot_serve(string body, string model)
     {
-        (HttpStatusCode compiledStatus, string compiled) = await PostAsync(servers.Compiled, $"/v2/models/{model}/infer", body);
-        (HttpStatusCode runtimeStatus, string runtime) = await PostAsync(servers.Runtime, $"/v2/models/{model}/infer", body);
+        (HttpStatusCode compiledStatus, string compiled) = await servers.Compiled.PostAsync($"/v2/models/{model}/infer", body);
+        (HttpStatusCode runtimeStatus, string runtime) = await servers.Runtime.PostAsync($"/v2/models/{model}/infer", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, compiledStatus);
         Assert.Equal(runtimeStatus, compiledStatus);
@@ -201,13 +200,7 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
         {
             Assert.Contains($"loaded compiled-in 'tiny' v1 from {TestModels.Tiny}", server.Output);
             string body = """{"inputs":[{"name":"x","shape":[1,16],"datatype":"FP32","data":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}]}""";
-            Assert.Equal((await PostAsync(servers.Runtime, "/v2/models/tiny/infer", body)).Body, (await PostAsync(server, "/v2/models/tiny/infer", body)).Body);
+            Assert.Equal((await servers.Runtime.PostAsync("/v2/models/tiny/infer", body)).Body, (await server.PostAsync("/v2/models/tiny/infer", body)).Body);
         }
-    }
-
-    private static async Task<(HttpStatusCode Status, string Body)> PostAsync(ServerProcess server, string path, string body)
-    {
-        using HttpResponseMessage response = await server.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }

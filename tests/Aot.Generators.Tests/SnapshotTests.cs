@@ -150,6 +150,51 @@ public sealed class SnapshotTests
         Assert.Empty(GeneratorHarness.CompilerProblems(output));
     }
 
+    [Theory]
+    [InlineData("batch-layout.onnx", "BatchLayout")]
+    [InlineData("squeezenet1.0-3.onnx", "Squeezenet1_0_3")]
+    public void Served_models_lay_batches_out_with_straight_line_code(string fileName, string className)
+    {
+        // Batchable (rows along dimension 0, a shared symbol read once, fixed and unnamed dimensions in the row size),
+        // and fixed-shape (one request per batch, its own shape).
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest(fileName, className == "BatchLayout" ? TestModels.BatchLayout() : TestModels.Ir3Classifier());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer").WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServe", "true");
+
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { manifest }, options);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        Baseline.Verify(className + ".TryFillInputs", Method(Assert.Single(result.GeneratedSources).SourceText.ToString(), "protected override bool TryFillInputs("));
+    }
+
+    [Theory]
+    [InlineData("all-types.onnx")]
+    [InlineData("naming-torture.onnx")]
+    public void String_inputs_unknown_ranks_and_a_symbol_on_two_axes_leave_batches_to_the_server(string fileName)
+    {
+        // all-types: string input, scalar and unknown rank; naming-torture: string input and [batch, class, batch].
+        InMemoryAdditionalText manifest = GeneratorHarness.Manifest(fileName, fileName == "all-types.onnx" ? TestModels.AllElementTypes() : TestModels.NamingTorture());
+        TestOptionsProvider options = TestOptionsProvider.WithRootNamespace("Consumer").WithFile(manifest.Path, "build_metadata.AdditionalFiles.AotServe", "true");
+
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { manifest }, options);
+
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        string source = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("public sealed class Serving", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("TryFillInputs", source, StringComparison.Ordinal);
+    }
+
+    /// <summary>The member starting with <paramref name="signature"/>, up to its closing brace, unindented.</summary>
+    private static string Method(string source, string signature)
+    {
+        string[] lines = source.Split('\n');
+        int start = Array.FindIndex(lines, l => l.TrimStart().StartsWith(signature, StringComparison.Ordinal));
+        Assert.True(start >= 0, "No member starting with " + signature);
+        string indent = lines[start][..(lines[start].Length - lines[start].TrimStart().Length)];
+        int end = Array.FindIndex(lines, start + 1, l => l == indent + "}");
+        return string.Join("\n", lines[start..(end + 1)].Select(l => l.StartsWith(indent, StringComparison.Ordinal) ? l[indent.Length..] : l)) + "\n";
+    }
+
     private static void VerifyModel(string fileName, OnnxModelBuilder model, string className)
     {
         (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { GeneratorHarness.Manifest(fileName, model) });

@@ -5,15 +5,35 @@ using Aot.Server.Hosting;
 namespace Aot.Server.Compiled;
 
 /// <summary>
-/// The batcher's <see cref="IModelExecutor"/> for a compiled-in model: inputs through the generated
-/// <see cref="CompiledRunner"/>, runs and outputs through its <see cref="ModelRunner"/> directly.
+/// The batcher's <see cref="IModelExecutor"/> for a compiled-in model: batches laid out by the generated
+/// <see cref="CompiledRunner.TryFillInputs"/> when <paramref name="generatedFill"/> (the loaded file's dimensions are
+/// exactly the compiled ones), else by <see cref="BatchPlan"/> through the runner's input methods; runs and outputs
+/// through its <see cref="ModelRunner"/> directly.
 /// </summary>
-internal sealed class CompiledExecutor(CompiledRunner compiled) : IModelExecutor
+internal sealed class CompiledExecutor(CompiledRunner compiled, bool generatedFill) : IModelExecutor, IBatchInputFiller
 {
     private readonly ModelRunner _runner = compiled.Runner;
 
     // As RunnerExecutor: string outputs are read from ONNX Runtime once per run, however many requests ask.
     private readonly string[]?[] _strings = new string[compiled.Runner.OutputCount][];
+
+    /// <summary>Batches this worker's generated code laid out (read by tests and the log; the worker's own counter, no atomics).</summary>
+    public long GeneratedFills { get; private set; }
+
+    /// <summary>Batches left to <see cref="BatchPlan"/>'s general filling (declined, or generated filling not in use).</summary>
+    public long GeneralFills { get; private set; }
+
+    public bool TryFillInputs(List<InferenceRequest> batch, long rows)
+    {
+        if (generatedFill && compiled.FillInputs(new BatchInputs(batch, rows)))
+        {
+            GeneratedFills++;
+            return true;
+        }
+
+        GeneralFills++;
+        return false;
+    }
 
     public Span<byte> GetInputBytes(int index, ReadOnlySpan<long> shape) => compiled.GetInputBytes(index, shape);
 

@@ -12,7 +12,7 @@ namespace Aot.Server.Compiled;
 /// Loads the models of a server built with compiled-in models: each <see cref="CompiledModel"/> from
 /// <c>--model NAME=PATH</c> (same name), else its embedded copy, else its file next to the executable; checks it
 /// against the compiled signature (a mismatch fails start-up listing every difference); and serves it through the
-/// generated validation and runner. <c>--model</c> entries with other names and <c>--repository</c> are loaded
+/// generated validation and batch filling. <c>--model</c> entries with other names and <c>--repository</c> are loaded
 /// the way <c>aot serve</c> loads them, so one binary can serve both.
 /// </summary>
 internal static class CompiledModelLoader
@@ -115,22 +115,23 @@ internal static class CompiledModelLoader
                 throw new StartupException($"Model '{compiled.Name}' ({source}) cannot be served: {reason}.");
             }
 
-            string validation;
-            if (SignatureIsExactlyCompiled(model.Metadata, compiled) && signature.IsBatchable == compiled.IsBatchable)
+            string requestPath;
+            bool exact = SignatureIsExactlyCompiled(model.Metadata, compiled) && signature.IsBatchable == compiled.IsBatchable;
+            if (exact)
             {
                 signature.CompiledValidation = compiled.Validate; // bound to the instance: no closure between the server and the generated check
-                validation = "compiled validation";
+                requestPath = "compiled validation and batch filling";
             }
             else
             {
                 // Names, types, ranks and fixed sizes match, but a symbolic dimension was renamed or fixed by the loaded
-                // file: the generated checks would assume the wrong constraints, so the general validation is used.
-                validation = "general validation (the file's symbolic dimensions differ from the compiled ones)";
+                // file: the generated checks and batch layout would assume the wrong constraints, so the general ones are used.
+                requestPath = "general validation and batch filling (the file's symbolic dimensions differ from the compiled ones)";
             }
 
             var metrics = new ModelMetrics(compiled.Name, "1");
             BatcherOptions options = signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 };
-            var batcher = new DynamicBatcher(compiled.Name, signature, () => new CompiledExecutor(compiled.NewRunner(model)), options, metrics);
+            var batcher = new DynamicBatcher(compiled.Name, signature, () => compiled.NewExecutor(model, generatedFill: exact), options, metrics);
             var served = new ServedModel(compiled.Name, 1, model, signature, batcher, metrics);
             try
             {
@@ -143,7 +144,7 @@ internal static class CompiledModelLoader
 
             batcher.Start();
             served.IsReady = true;
-            log($"loaded compiled-in '{compiled.Name}' v1 from {source} on {model.Device} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms; signature verified, {validation}; " +
+            log($"loaded compiled-in '{compiled.Name}' v1 from {source} on {model.Device} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms; signature verified, {requestPath}; " +
                 (signature.IsBatchable ? $"batching up to {options.MaxBatchRows} rows" : "not batchable: one request at a time"));
             return served;
         }

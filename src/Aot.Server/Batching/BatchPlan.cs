@@ -42,9 +42,17 @@ internal sealed class BatchPlan
         return true;
     }
 
-    /// <summary>Sets every input's batch shape on the executor and copies each request's data into place.</summary>
+    /// <summary>
+    /// Sets every input's batch shape on the executor and copies each request's data into place: by the executor
+    /// itself when it can (a compiled-in model's generated code, <see cref="IBatchInputFiller"/>), else here.
+    /// </summary>
     public void FillInputs(IModelExecutor executor, List<InferenceRequest> batch, long rows)
     {
+        if (executor is IBatchInputFiller filler && filler.TryFillInputs(batch, rows))
+        {
+            return;
+        }
+
         for (int i = 0; i < _signature.Inputs.Length; i++)
         {
             int elementSize = _signature.Inputs[i].ElementSize;

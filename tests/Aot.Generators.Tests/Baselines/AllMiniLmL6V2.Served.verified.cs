@@ -288,8 +288,8 @@ namespace Consumer
 
         /// <summary>
         /// This model compiled into an Aot server: give an instance to <see cref="global::Aot.Server.Hosting.AotServer.Run"/>. Requests are
-        /// validated against the constants of this class and written into the pinned batch buffers through its typed
-        /// methods; a model file given at run time must match the compiled signature.
+        /// validated against the constants of this class and laid out in the pinned batch buffers by its generated code
+        /// over the same constants; a model file given at run time must match the compiled signature.
         /// </summary>
         public sealed class Serving : global::Aot.Server.Hosting.CompiledModel
         {
@@ -397,6 +397,49 @@ namespace Consumer
                             _typed.Runner.SetStringInput(index, values, shape);
                             break;
                     }
+                }
+
+                protected override bool TryFillInputs(global::Aot.Server.Hosting.BatchInputs batch)
+                {
+                    long n0_1 = batch.Shape(0, 0)[1];
+                    for (int r = 1; r < batch.Count; r++)
+                    {
+                        if (batch.Shape(r, 0)[1] != n0_1)
+                        {
+                            return false; // requests of different sizes: the server pads them
+                        }
+                    }
+
+                    int rows = checked((int)batch.Rows);
+
+                    global::System.Span<byte> input0 = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(_typed.InputIds(rows, checked((int)n0_1)));
+                    long rowBytes0 = checked(n0_1 * 8L);
+                    for (int r = 0, at = 0; r < batch.Count; r++)
+                    {
+                        int bytes = checked((int)(batch.Shape(r, 0)[0] * rowBytes0));
+                        batch.CopyTo(r, 0, input0.Slice(at, bytes));
+                        at += bytes;
+                    }
+
+                    global::System.Span<byte> input1 = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(_typed.AttentionMask(rows, checked((int)n0_1)));
+                    long rowBytes1 = checked(n0_1 * 8L);
+                    for (int r = 0, at = 0; r < batch.Count; r++)
+                    {
+                        int bytes = checked((int)(batch.Shape(r, 1)[0] * rowBytes1));
+                        batch.CopyTo(r, 1, input1.Slice(at, bytes));
+                        at += bytes;
+                    }
+
+                    global::System.Span<byte> input2 = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(_typed.TokenTypeIds(rows, checked((int)n0_1)));
+                    long rowBytes2 = checked(n0_1 * 8L);
+                    for (int r = 0, at = 0; r < batch.Count; r++)
+                    {
+                        int bytes = checked((int)(batch.Shape(r, 2)[0] * rowBytes2));
+                        batch.CopyTo(r, 2, input2.Slice(at, bytes));
+                        at += bytes;
+                    }
+
+                    return true;
                 }
 
                 public override void Dispose() => _typed.Dispose();

@@ -59,6 +59,14 @@ internal static class TestModels
         ("double", Elem.Double), ("uint32", Elem.UInt32), ("uint64", Elem.UInt64), ("bfloat16", Elem.BFloat16),
     };
 
+    /// <summary>A batchable model for the generated batch layout: a symbol shared beyond dimension 0, fixed and unnamed dimensions, two element sizes.</summary>
+    public static OnnxModelBuilder BatchLayout() =>
+        new OnnxModelBuilder()
+        .Input("tokens", OnnxType.Tensor(Elem.Int64, "batch", "seq"))
+        .Input("features", OnnxType.Tensor(Elem.Float, "batch", "seq", 4L))
+        .Input("extra", OnnxType.Tensor(Elem.Float16, "batch", null, 2L))
+        .Output("y", OnnxType.Tensor(Elem.Float, "batch", 4L));
+
     /// <summary>A small image model: fixed dims only, inputs listed as initializers too (IR 3 style).</summary>
     public static OnnxModelBuilder Ir3Classifier() =>
         new OnnxModelBuilder { IrVersion = 3, ProducerName = "onnx-caffe2", ProducerVersion = "" }

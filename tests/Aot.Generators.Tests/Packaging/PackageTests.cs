@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Aot.Generators.Tests.Infrastructure;
 using Aot.Generators.Tests.Onnx;
 
@@ -7,37 +6,24 @@ namespace Aot.Generators.Tests.Packaging;
 /// <summary>
 /// The Aot.Runtime package as a user gets it: packed into a local feed, referenced by a fresh project outside this
 /// repository with one PackageReference and an .onnx AdditionalFile, restored, built and run. Slow (a pack, a
-/// restore, two builds); filter it out locally with <c>--filter Category!=Slow</c>, never in CI.
+/// restore, two builds); filter it out locally with <c>--filter Category!=Slow</c>, never in CI. The compiled-in server's
+/// route from packages (tests/Aot.Compiled.Tests, PackageRouteTests) uses the same feed.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class PackageTests : IDisposable
+public sealed class PackageTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(8);
-    private readonly string _root = Directory.CreateTempSubdirectory("aot-package-").FullName;
-
-    // A prerelease version of its own, so the NuGet cache can never serve a package from an earlier run.
-    private readonly string _version = "0.0.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void One_PackageReference_turns_an_onnx_file_into_a_typed_class()
     {
-        string feed = Path.Combine(_root, "feed");
-        (int packExit, string packOutput) = DotNetCli.Run(RepositoryRoot(), s_timeout,
-            "pack", "src/Aot.Runtime/Aot.Runtime.csproj", "-c", "Release", "-o", feed, "-p:PackageVersion=" + _version);
-        Assert.True(packExit == 0, packOutput);
+        using LocalPackageFeed feed = LocalPackageFeed.Pack(s_timeout, "src/Aot.Runtime/Aot.Runtime.csproj");
+        Assert.Equal(["Aot.Runtime"], feed.PackageIds);
 
-        string project = Path.Combine(_root, "consumer");
+        string project = Path.Combine(feed.Root, "consumer");
         Directory.CreateDirectory(Path.Combine(project, "models"));
         ConsumerFixtures.All["odd-names.onnx"].WriteTo(Path.Combine(project, "models", "odd names.onnx"));
-        File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <!-- The local feed comes first; the machine's own sources stay for ONNX Runtime. -->
-                <add key="aot-local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        feed.WriteNuGetConfig(project);
         File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -49,7 +35,7 @@ public sealed class PackageTests : IDisposable
                 <GenerateDocumentationFile>true</GenerateDocumentationFile>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Aot.Runtime" Version="{_version}" />
+                <PackageReference Include="Aot.Runtime" Version="{feed.Version}" />
                 <AdditionalFiles Include="models/*.onnx" />
               </ItemGroup>
             </Project>
@@ -90,31 +76,5 @@ public sealed class PackageTests : IDisposable
         Assert.DoesNotContain("AD0001", brokenOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("CS8785", brokenOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("CS2015", brokenOutput, StringComparison.Ordinal);
-    }
-
-    public void Dispose()
-    {
-        Directory.Delete(_root, recursive: true);
-
-        // Keep the machine's NuGet cache free of test packages.
-        string cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "aot.runtime", _version);
-        if (Directory.Exists(cached))
-        {
-            Directory.Delete(cached, recursive: true);
-        }
-    }
-
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "")
-    {
-        for (string? directory = Path.GetDirectoryName(thisFile); directory is not null; directory = Path.GetDirectoryName(directory))
-        {
-            if (File.Exists(Path.Combine(directory, "Directory.Packages.props")))
-            {
-                return directory;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root from " + thisFile);
     }
 }
