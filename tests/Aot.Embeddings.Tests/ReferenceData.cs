@@ -34,8 +34,13 @@ internal sealed record ReferenceData(string Model, string Pooling, int MaxTokens
     private static float[] Floats(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetSingle())];
 }
 
+/// <summary>One reference sentence: its ids and vectors from each reference pipeline.</summary>
+/// <param name="Text">The sentence.</param>
 /// <param name="PackageIds">The SentenceTransformers package's own tokenizer.</param>
 /// <param name="BertIds">Hugging Face tokenizers (BERT-conformant), untruncated.</param>
+/// <param name="PackageVector">The package's pipeline, the sentence alone.</param>
+/// <param name="PackageBatchedVector">The package's pipeline, the sentence in one batch with all the others.</param>
+/// <param name="BertVector">The model run on <paramref name="BertIds"/> (truncated to the model's limit), pooled as sentence-transformers does.</param>
 internal sealed record ReferenceSentence(string Text, long[] PackageIds, long[] BertIds, float[] PackageVector, float[] PackageBatchedVector, float[] BertVector)
 {
     public bool PackageTokenizerAgrees => PackageIds.AsSpan().SequenceEqual(BertIds);
