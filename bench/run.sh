@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# The side-by-side benchmarks (issue 6, docs/benchmarks.md). One command:
-#   bash bench/run.sh            full run: every workload, Aot (batching off/on) and every peer; ~20-25 min
-#   bash bench/run.sh --quick    seconds-long CI subset: tiny model, Aot + the ASP.NET peer, no installs
-# Options: --out DIR (default bench/results/<UTC date>[-quick]), --threads N (default 2), --no-wait (full run:
-# do not wait for a quiet machine), --skip-node, --skip-torch.
+# The side-by-side benchmarks (issues 6 and 7, docs/benchmarks.md). One command:
+#   bash bench/run.sh            full run: every workload (tensors and /embed), Aot (batching off/on) and every peer; ~25 min
+#   bash bench/run.sh --quick    CI subset (~1.5 min): tiny model, Aot + the ASP.NET peer, Aot's /embed on short texts; no installs
+# Options: --out DIR (default bench/results/<UTC date>[-quick]), --threads N (intra-op threads of every system;
+# default: the cores the servers may use), --no-wait (full run: do not wait for a quiet machine), --skip-node,
+# --skip-torch, --pin / --no-pin (load generator on CPU 0, every server on the other CPUs, with taskset; default
+# --no-pin, see docs/benchmarks.md), --workloads "A B" / --systems "X Y" (only these cases: single-case runs),
+# --min-requests N / --max-stretch X (the window rule).
 # Writes results.json, results.csv, results.md, SVG charts and server logs; exits non-zero when any system failed
-# to start or served an error.
+# to start, served an error, measured nothing in a window, or embedded differently from the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDTERMINALLOGGER=off
 
-quick=0 wait_quiet=1 threads=2 out="" skip_node=0 skip_torch=0
+quick=0 wait_quiet=1 threads="" out="" skip_node=0 skip_torch=0 pin=0 only_workloads="" only_systems="" window=()
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -19,10 +22,29 @@ while (($#)); do
     --out) out="$2"; shift ;;
     --skip-node) skip_node=1 ;;
     --skip-torch) skip_torch=1 ;;
-    *) echo "usage: bench/run.sh [--quick] [--out DIR] [--threads N] [--no-wait] [--skip-node] [--skip-torch]" >&2; exit 2 ;;
+    --pin) pin=1 ;;
+    --no-pin) pin=0 ;;
+    --workloads) only_workloads="$2"; shift ;;
+    --systems) only_systems="$2"; shift ;;
+    --min-requests | --max-stretch) window+=("$1" "$2"); shift ;;
+    *) echo "usage: bench/run.sh [--quick] [--out DIR] [--threads N] [--no-wait] [--skip-node] [--skip-torch] [--pin|--no-pin] [--workloads \"A B\"] [--systems \"X Y\"] [--min-requests N] [--max-stretch X]" >&2; exit 2 ;;
   esac
   shift
 done
+
+# CPU placement: pinned, the load generator runs on CPU 0 and every server (Aot, each peer, the echo floor) on the
+# others, the same for all; the intra-op threads of every system then default to the servers' core count.
+cpus=$(nproc)
+client_pin=()
+server_cpus=()
+if ((pin)); then
+  command -v taskset >/dev/null || { echo "--pin needs taskset (util-linux)" >&2; exit 2; }
+  ((cpus >= 2)) || { echo "--pin needs at least 2 CPUs; this machine has $cpus" >&2; exit 2; }
+  client_pin=(taskset -c 0)
+  server_cpus=(--server-cpus "1-$((cpus - 1))")
+  [[ -n "$threads" ]] || threads=$((cpus - 1))
+fi
+[[ -n "$threads" ]] || threads=$cpus
 suffix=""
 if ((quick)); then suffix="-quick"; fi
 [[ -n "$out" ]] || out="bench/results/$(date -u +%Y-%m-%d)$suffix"
@@ -104,7 +126,12 @@ fi
 
 for s in "${skipped[@]}"; do peer_args+=(--skipped "$s"); done
 step "suite -> $out"
-suite=(bench/Aot.LoadGen/bin/Release/net10.0/aot-loadgen suite --out "$out" --threads "$threads"
-  --aot "$aot" --aspnet-peer "$PWD/bench/peers/aspnet/bin/Release/net10.0/aspnet-peer" --peers-dir "$PWD/bench/peers")
+suite=("${client_pin[@]}" bench/Aot.LoadGen/bin/Release/net10.0/aot-loadgen suite --out "$out" --threads "$threads"
+  --aot "$aot" --aspnet-peer "$PWD/bench/peers/aspnet/bin/Release/net10.0/aspnet-peer" --peers-dir "$PWD/bench/peers"
+  "${server_cpus[@]}" "${window[@]}")
 if ((quick)); then suite+=(--quick); fi
+# shellcheck disable=SC2206 # the lists are space-separated names
+if [[ -n "$only_workloads" ]]; then suite+=(--workloads $only_workloads); fi
+# shellcheck disable=SC2206
+if [[ -n "$only_systems" ]]; then suite+=(--systems $only_systems); fi
 "${suite[@]}" "${peer_args[@]}"

@@ -5,4 +5,5 @@ var root = new RootCommand("Aot benchmark harness: load generator, floors, peers
 root.Subcommands.Add(SuiteCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(EchoCommand.Create());
+root.Subcommands.Add(BodyCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Aot.LoadGen.Results;
+using Aot.LoadGen.Systems;
 using Xunit;
 
 namespace Aot.Bench.Tests;
@@ -19,7 +20,7 @@ public class ResultsWriterTests
         var results = new SuiteResults
         {
             Date = "2026-11-24", Quick = true, Machine = new MachineInfo(2, "cpu", 24, "linux", ".NET", "0.1 0.2 0.3"),
-            LoadAverageAtStart = "0.1 0.2 0.3", Threads = 2, WorkloadNotes = "notes",
+            LoadAverageAtStart = "0.1 0.2 0.3", Threads = 2, WorkloadNotes = "notes", Cpus = new CpuPlacement("0-1", null),
         };
         results.Runs.Add(Run("aot", "binary", 16, 20000));
         results.Runs.Add(Run("aot", "kserve-http", 16, 12000));
@@ -34,7 +35,7 @@ public class ResultsWriterTests
         string[] lines = csv.TrimEnd('\n').Split('\n');
         Assert.Equal(CsvResultsWriter.Header, lines[0]);
         Assert.Equal(4, lines.Length);
-        Assert.StartsWith("aot,aot,tiny,tiny,binary,closed,16,,0.1,0.2,0.5,1,2,0.15,20000,40000,0,110,100,0.05,2,", lines[1]);
+        Assert.Equal("aot,aot,tiny,tiny,binary,closed,16,,0.1,0.2,0.5,1,2,0.15,20000,40000,0,110,100,0.05,2,true,,", lines[1]);
         Assert.EndsWith(",\"HttpRequestException: 500, \"\"boom\"\"\"", lines[3]);
     }
 
@@ -69,6 +70,53 @@ public class ResultsWriterTests
         string md = MarkdownReport.Build(Suite(), []);
         Assert.Contains("| 16 | 20000 · 0.500 | 12000 · 0.500 | 4000 · 0.500 | 3.00× |", md, StringComparison.Ordinal);
         Assert.Contains("aspnet-ort tiny peer-http c=16: 1 errors", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_window_that_measured_nothing_shows_its_note_fails_the_run_and_gives_no_ratio()
+    {
+        SuiteResults results = Suite();
+        results.Runs.RemoveAt(2);
+        results.Runs.Add(Run("aspnet-ort", "peer-http", 16, 0) with { Requests = 0, P50Ms = 0, P99Ms = 0, Measured = false, Note = "no request completed in 20 s", WindowSeconds = 20, NominalWindowSeconds = 4 });
+        Assert.True(results.HasFailures);
+        string md = MarkdownReport.Build(results, []);
+        Assert.Contains("| 16 | 20000 · 0.500 | 12000 · 0.500 | *no request completed in 20 s* | – |", md, StringComparison.Ordinal);
+        Assert.Contains("| tiny | aspnet-ort | peer-http | – | – | *no request completed in 20 s* | – | – | – | 0 |", md, StringComparison.Ordinal);
+        Assert.Contains("NOT MEASURED: aspnet-ort tiny peer-http closed c=16: no request completed in 20 s", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.00×", md, StringComparison.Ordinal);
+        Assert.Null(new ResultsQuery(results).Closed("aspnet-ort", "tiny", "peer-http", 16));
+        string csv = CsvResultsWriter.Format(results.Runs);
+        Assert.EndsWith(",20,false,no request completed in 20 s,", csv.TrimEnd('\n').Split('\n')[^1]);
+        using JsonDocument json = JsonDocument.Parse(JsonResultsWriter.Serialize(results));
+        JsonElement run = json.RootElement.GetProperty("runs")[2];
+        Assert.False(run.GetProperty("measured").GetBoolean());
+        Assert.Equal("no request completed in 20 s", run.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public void A_measured_suite_without_errors_passes()
+    {
+        SuiteResults results = Suite();
+        results.Runs.RemoveAt(2);
+        Assert.False(results.HasFailures);
+    }
+
+    [Fact]
+    public void Report_states_the_cpu_placement()
+    {
+        SuiteResults results = Suite() with { Cpus = new CpuPlacement("0", "1") };
+        Assert.Contains("CPU placement: pinned: the load generator on CPU 0, every server (Aot, each peer, the echo floor) on CPU 1 (taskset -c 1)", MarkdownReport.Build(results, []), StringComparison.Ordinal);
+        Assert.Contains("CPU placement: not pinned", MarkdownReport.Build(Suite(), []), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Disagreeing_embeddings_fail_the_run_and_are_listed()
+    {
+        SuiteResults results = Suite();
+        results.Runs.RemoveAt(2);
+        results.EmbedAgreement.Add(EmbedAgreement.Compare("embed-short-b1", "aot", [[1, 0]], "node-ort", [[0, 1]]));
+        Assert.True(results.HasFailures);
+        Assert.Contains("EMBEDDINGS DISAGREE: aot and node-ort on embed-short-b1: min cosine 0.000000 < 0.999", MarkdownReport.Build(results, []), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,9 @@ namespace Aot.LoadGen.Load;
 /// <summary>
 /// Drives one run against one target: connects the clients, runs the warm-up, then the timed window, and waits
 /// for requests still in flight. Only requests that start inside the window are measured; an error at any time
-/// (warm-up included) is counted, so a system that fails is never reported as fast.
+/// (warm-up included) is counted, so a system that fails is never reported as fast. The window closes by
+/// <see cref="WindowRule"/> (stretched for a slow system until enough requests started in it); a window with fewer
+/// than <see cref="LoadOptions.MinRequests"/> completed requests comes back with a note instead of counting as a result.
 /// </summary>
 internal static class LoadRunner
 {
@@ -24,14 +26,14 @@ internal static class LoadRunner
         var window = new RunCounters();
         var warmUp = new RunCounters();
         long start = Clock.Now;
-        var schedule = new Schedule(start, start + Clock.ToTicks(options.WarmUp), start + Clock.ToTicks(options.WarmUp + options.Duration), options.RatePerSecond);
+        var schedule = new Schedule(start, WindowRule.Create(start, options), options.RatePerSecond);
         using var progress = new ProgressLine(label, options, schedule, window, histogram);
         try
         {
             Task[] clients = [.. senders.Select(sender => options.RatePerSecond is null
                 ? Task.Run(() => ClosedLoopAsync(sender, schedule, histogram, window, warmUp, cancellationToken), cancellationToken)
                 : Task.Run(() => OpenLoopAsync(sender, schedule, histogram, window, warmUp, cancellationToken), cancellationToken))];
-            await Task.WhenAll(clients).WaitAsync(options.WarmUp + options.Duration + DrainTimeout, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(clients).WaitAsync(options.WarmUp + (options.Duration * options.MaxStretch) + DrainTimeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -42,12 +44,13 @@ internal static class LoadRunner
             }
         }
 
-        double seconds = options.Duration.TotalSeconds;
+        double seconds = Clock.Seconds(schedule.WarmUpEnd, schedule.End);
         double? lateness = options.RatePerSecond is null || window.Completed == 0
             ? null
             : Clock.ToNanoseconds(window.LatenessTicks / Math.Max(1, window.Completed + window.Errors)) / 1e6;
         return new LoadResult(histogram.Summarize(), window.Completed, window.Errors + warmUp.Errors, seconds,
-            window.FirstError ?? warmUp.FirstError, lateness);
+            window.FirstError ?? warmUp.FirstError, lateness, options.Duration.TotalSeconds,
+            WindowVerdict.Note(window.Completed, options.MinRequests, seconds));
     }
 
     private static async Task ClosedLoopAsync(IRequestSender sender, Schedule schedule, LatencyHistogram histogram,
@@ -56,12 +59,12 @@ internal static class LoadRunner
         while (true)
         {
             long sent = Clock.Now;
-            if (sent >= schedule.End)
+            if (schedule.HasEnded(sent))
             {
                 return;
             }
 
-            await SendOnceAsync(sender, sent, sent, schedule, histogram, window, warmUp, cancellationToken).ConfigureAwait(false);
+            await SendOnceAsync(sender, sent, schedule.Admit(sent), histogram, window, warmUp, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -71,7 +74,7 @@ internal static class LoadRunner
         while (true)
         {
             long intended = schedule.NextIntendedTime();
-            if (intended >= schedule.End)
+            if (intended >= schedule.Rule.Cap)
             {
                 return;
             }
@@ -82,22 +85,28 @@ internal static class LoadRunner
                 await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
             }
 
+            // The close may have moved earlier while this client waited (the target was reached).
+            if (schedule.HasEnded(intended))
+            {
+                return;
+            }
+
             long sent = Clock.Now;
             // Latency counts from the intended time; a timer that woke early never shortens it.
             long origin = Math.Max(intended, sent);
-            if (origin >= schedule.WarmUpEnd)
+            bool measured = schedule.Admit(intended);
+            if (measured)
             {
                 window.AddLateness(Math.Max(0, sent - intended));
             }
 
-            await SendOnceAsync(sender, origin, intended, schedule, histogram, window, warmUp, cancellationToken).ConfigureAwait(false);
+            await SendOnceAsync(sender, origin, measured, histogram, window, warmUp, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task SendOnceAsync(IRequestSender sender, long origin, long slot, Schedule schedule, LatencyHistogram histogram,
+    private static async Task SendOnceAsync(IRequestSender sender, long origin, bool measured, LatencyHistogram histogram,
         RunCounters window, RunCounters warmUp, CancellationToken cancellationToken)
     {
-        bool measured = slot >= schedule.WarmUpEnd;
         try
         {
             await sender.SendAsync(cancellationToken).ConfigureAwait(false);

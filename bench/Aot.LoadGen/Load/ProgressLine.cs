@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Aot.LoadGen.Load;
 
 /// <summary>
-/// The live progress line on stderr: phase, elapsed time, completed requests, throughput, p50/p99 so far and
-/// errors. Rewritten in place on a terminal (every 0.5 s); one plain line every 2 s otherwise (CI logs).
+/// The live progress line on stderr: phase (warm-up, measure, stretch: the window runs past its nominal end until
+/// enough requests started in it, drain: awaiting requests started in it), elapsed time, completed requests,
+/// throughput, p50/p99 so far and errors. Rewritten in place on a terminal (every 0.5 s); one plain line every 2 s otherwise (CI logs).
 /// </summary>
 internal sealed class ProgressLine : IDisposable
 {
@@ -42,14 +43,14 @@ internal sealed class ProgressLine : IDisposable
     private void Write(bool final)
     {
         long now = Clock.Now;
-        bool warming = now < _schedule.WarmUpEnd;
+        string phase = now < _schedule.WarmUpEnd ? "warm-up" : now < _schedule.Rule.NominalEnd ? "measure" : now < _schedule.End ? "stretch" : "drain";
         long completed = _counters.Completed;
         double rate = (completed - _lastCompleted) / Math.Max(1e-9, Clock.Seconds(_lastTime, now));
         _lastCompleted = completed;
         _lastTime = now;
         double total = (_options.WarmUp + _options.Duration).TotalSeconds;
         string text = string.Create(CultureInfo.InvariantCulture,
-            $"{_label} {(warming ? "warm-up" : "measure")} {Math.Min(Clock.Seconds(_schedule.Start, now), total),5:0.0}/{total:0}s {completed,8} ok {rate,9:0} req/s p50 {_histogram.PercentileMs(50),8:0.000} ms p99 {_histogram.PercentileMs(99),8:0.000} ms err {_counters.Errors}");
+            $"{_label} {phase} {Clock.Seconds(_schedule.Start, now),5:0.0}/{total:0}s {completed,8} ok {rate,9:0} req/s p50 {_histogram.PercentileMs(50),8:0.000} ms p99 {_histogram.PercentileMs(99),8:0.000} ms err {_counters.Errors}");
         lock (_timer)
         {
             if (_interactive)

@@ -11,7 +11,7 @@ internal sealed record MachineInfo(int Processors, string CpuModel, double Memor
         string cpu = ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
         string? memLine = ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
         double memory = memLine is null ? 0 : long.Parse(memLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
-        return new MachineInfo(Environment.ProcessorCount, cpu, Math.Round(memory, 1), RuntimeInformation.OSDescription,
+        return new MachineInfo(Systems.CpuPlacement.MachineCpuCount(), cpu, Math.Round(memory, 1), RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription, LoadAverageNow());
     }
 

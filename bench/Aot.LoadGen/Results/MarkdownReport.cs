@@ -22,13 +22,16 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {m.Processors} CPUs ({m.CpuModel}), {m.MemoryGb} GB, {m.Os}, harness on {m.Runtime}. " +
             $"Load average (1/5/15 min) at start: {results.LoadAverageAtStart}; at end: {results.LoadAverageAtEnd}. " +
-            $"Total time {Num(results.TotalSeconds, "0")} s. Every system runs on the same 2 cores as the load generator (one client for all).");
+            $"Total time {Num(results.TotalSeconds, "0")} s. One load generator for all systems.");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"CPU placement: {results.Cpus.Describe()}.");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Threads: every ONNX Runtime session (and PyTorch) gets {results.Threads} intra-op threads, 1 inter-op. {results.WorkloadNotes}");
         md.AppendLine();
         Headline(md, q);
         Overhead(md, q);
         PeerComparison(md, q);
+        Embeddings(md, q);
         Batching(md, q);
         Memory(md, q);
         Targets(md, q);
@@ -59,19 +62,32 @@ internal static class MarkdownReport
         {
             foreach (RunRecord floor in q.Results.Runs.Where(r => r.Workload == workload && r.Kind == "floor"))
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {floor.System} | {floor.Protocol} | {Ms(floor.P50Ms)} | {Ms(floor.P99Ms)} | – | – | – | – | {floor.Errors} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {floor.System} | {floor.Protocol} | {Cells(q, floor.System, workload, floor.Protocol, 1, r => Ms(r.P50Ms), r => Ms(r.P99Ms))} | – | – | – | – | {floor.Errors} |");
             }
 
             foreach ((string system, string protocol) in q.Series(workload))
             {
-                RunRecord? one = q.Closed(system, workload, protocol, 1);
-                RunRecord? sixteen = q.Closed(system, workload, protocol, 16);
                 long errors = q.Results.Runs.Where(r => r.System == system && r.Workload == workload && r.Protocol == protocol).Sum(r => r.Errors);
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {system} | {protocol} | {Ms(one?.P50Ms)} | {Ms(one?.P99Ms)} | {Rate(sixteen?.Throughput)} | {Ms(sixteen?.P99Ms)} | {Mb(sixteen?.RssSteadyMb)} | {Num(sixteen?.CpuSecondsPer1k, "0.00")} | {errors} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {system} | {protocol} | {Cells(q, system, workload, protocol, 1, r => Ms(r.P50Ms), r => Ms(r.P99Ms))} | {Cells(q, system, workload, protocol, 16, r => Rate(r.Throughput), r => Ms(r.P99Ms), r => Mb(r.RssSteadyMb), r => Num(r.CpuSecondsPer1k, "0.00"))} | {errors} |");
             }
         }
 
         md.AppendLine();
+    }
+
+    /// <summary>
+    /// Table cells of one closed-loop run: the figures when it measured something; when it did not, its note in the
+    /// first cell (e.g. "no request completed in 15 s") and "–" in the others; "–" everywhere when it was not run.
+    /// </summary>
+    private static string Cells(ResultsQuery q, string system, string workload, string protocol, int concurrency, params Func<RunRecord, string>[] figures)
+    {
+        if (q.Closed(system, workload, protocol, concurrency) is { } run)
+        {
+            return string.Join(" | ", figures.Select(figure => figure(run)));
+        }
+
+        string? note = q.NotMeasured(system, workload, protocol, concurrency);
+        return string.Join(" | ", figures.Select((_, i) => i == 0 && note is not null ? $"*{note}*" : "–"));
     }
 
     private static void Overhead(StringBuilder md, ResultsQuery q)
@@ -80,7 +96,7 @@ internal static class MarkdownReport
         md.AppendLine("p50 at 1 client. Overhead = Aot p50 − in-process p50. Targets (brief): binary ≤ echo + 15 µs, HTTP JSON ≤ echo + 100 µs.").AppendLine();
         md.AppendLine("| workload | in-process | TCP echo | Aot binary | binary overhead | ≤ echo+15 µs? | Aot KServe HTTP | HTTP overhead | ≤ echo+100 µs? |");
         md.AppendLine("|---|---:|---:|---:|---:|---|---:|---:|---|");
-        foreach (string workload in q.Workloads)
+        foreach (string workload in q.Workloads.Where(w => !q.IsEmbedding(w)))
         {
             double? floor = q.Closed("in-process", workload, "in-process", 1)?.P50Ms;
             double? echo = q.Closed("tcp-echo", workload, "tcp-echo", 1)?.P50Ms;
@@ -99,37 +115,78 @@ internal static class MarkdownReport
     {
         md.AppendLine("## Throughput and p99 against each peer").AppendLine();
         md.AppendLine("Closed loop. Each cell: req/s · p99 ms. Ratios: Aot throughput ÷ peer throughput, for Aot's HTTP JSON (KServe V2, the like-for-like protocol: peers speak plain JSON) and Aot's best binary (batching on).").AppendLine();
-        foreach (string workload in q.Workloads)
+        foreach (string workload in q.Workloads.Where(w => !q.IsEmbedding(w)))
         {
-            IReadOnlyList<(string System, string Protocol)> series = q.Series(workload);
-            IReadOnlyList<string> peers = q.Peers(workload);
-            if (series.Count == 0)
-            {
-                continue;
-            }
+            ComparisonTable(md, q, workload, s => $"{s.System} {s.Protocol}",
+                ("HTTP ÷ {0}", (c, peer) => Ratio(q.Closed("aot", workload, "kserve-http", c)?.Throughput, q.Closed(peer, workload, "peer-http", c)?.Throughput)),
+                ("batch binary ÷ {0}", (c, peer) => Ratio(q.Closed("aot-batch", workload, "binary", c)?.Throughput, q.Closed(peer, workload, "peer-http", c)?.Throughput)),
+                ("p99 {0} ÷ Aot HTTP p99", (c, peer) => Ratio(q.Closed(peer, workload, "peer-http", c)?.P99Ms, q.Closed("aot", workload, "kserve-http", c)?.P99Ms)));
+        }
+    }
 
-            md.AppendLine(CultureInfo.InvariantCulture, $"### {workload}").AppendLine();
-            md.Append("| clients | ").AppendJoin(" | ", series.Select(s => $"{s.System} {s.Protocol}"));
+    /// <summary>
+    /// One workload's table: a row per concurrency, a column per (system, protocol) with req/s · p99 (or why the window
+    /// is no result), then the <paramref name="perPeer"/> columns for each peer (header with <c>{0}</c> = the peer).
+    /// </summary>
+    private static void ComparisonTable(StringBuilder md, ResultsQuery q, string workload, Func<(string System, string Protocol), string> label,
+        params (string Header, Func<int, string, string> Cell)[] perPeer)
+    {
+        IReadOnlyList<(string System, string Protocol)> series = q.Series(workload);
+        IReadOnlyList<string> peers = q.Peers(workload);
+        if (series.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"### {workload}").AppendLine();
+        md.Append("| clients | ").AppendJoin(" | ", series.Select(label));
+        foreach (string peer in peers)
+        {
+            md.Append(" | ").AppendJoin(" | ", perPeer.Select(column => string.Format(CultureInfo.InvariantCulture, column.Header, peer)));
+        }
+
+        md.AppendLine(" |");
+        md.Append("|---:|").AppendJoin("", series.Select(_ => "---:|")).AppendJoin("", peers.SelectMany(_ => perPeer.Select(_ => "---:|"))).AppendLine();
+        foreach (int c in q.Levels(workload))
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {c} | ");
+            md.AppendJoin(" | ", series.Select(s => Cells(q, s.System, workload, s.Protocol, c, r => $"{Rate(r.Throughput)} · {Ms(r.P99Ms)}")));
             foreach (string peer in peers)
             {
-                md.Append(CultureInfo.InvariantCulture, $" | HTTP ÷ {peer} | batch binary ÷ {peer} | p99 {peer} ÷ Aot HTTP p99");
+                md.Append(" | ").AppendJoin(" | ", perPeer.Select(column => column.Cell(c, peer)));
             }
 
             md.AppendLine(" |");
-            md.Append("|---:|").AppendJoin("", series.Select(_ => "---:|")).AppendJoin("", peers.Select(_ => "---:|---:|---:|")).AppendLine();
-            foreach (int c in q.Levels(workload))
-            {
-                md.Append(CultureInfo.InvariantCulture, $"| {c} | ");
-                md.AppendJoin(" | ", series.Select(s => q.Closed(s.System, workload, s.Protocol, c) is { } r ? $"{Rate(r.Throughput)} · {Ms(r.P99Ms)}" : "–"));
-                RunRecord? http = q.Closed("aot", workload, "kserve-http", c);
-                RunRecord? batch = q.Closed("aot-batch", workload, "binary", c);
-                foreach (string peer in peers)
-                {
-                    RunRecord? p = q.Closed(peer, workload, "peer-http", c);
-                    md.Append(CultureInfo.InvariantCulture, $" | {Ratio(http?.Throughput, p?.Throughput)} | {Ratio(batch?.Throughput, p?.Throughput)} | {Ratio(p?.P99Ms, http?.P99Ms)}");
-                }
+        }
 
-                md.AppendLine(" |");
+        md.AppendLine();
+    }
+
+    private static void Embeddings(StringBuilder md, ResultsQuery q)
+    {
+        List<string> workloads = [.. q.Workloads.Where(q.IsEmbedding)];
+        if (workloads.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Embeddings: TEI's POST /embed").AppendLine();
+        md.AppendLine("Texts in, vectors out: each system tokenises, runs all-MiniLM-L6-v2 on the padded batch, mean-pools and L2-normalises; the same body for every system. Closed loop. Each cell: req/s · p99 ms (× texts per request = texts/s). Ratios: Aot throughput ÷ peer throughput, and peer p99 ÷ Aot p99.").AppendLine();
+        foreach (string workload in workloads)
+        {
+            ComparisonTable(md, q, workload, s => s.System,
+                ("Aot ÷ {0}", (c, peer) => Ratio(q.Closed("aot", workload, "embed-http", c)?.Throughput, q.Closed(peer, workload, "embed-http", c)?.Throughput)),
+                ("p99 {0} ÷ Aot p99", (c, peer) => Ratio(q.Closed(peer, workload, "embed-http", c)?.P99Ms, q.Closed("aot", workload, "embed-http", c)?.P99Ms)));
+        }
+
+        if (q.Results.EmbedAgreement.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"Same work? Each system's vectors for every text of each workload (its first answer), compared pairwise; the run fails below cosine {EmbedAgreement.Threshold}.").AppendLine();
+            md.AppendLine("| workload | systems | texts | dims | min cosine | mean cosine | agree |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---|");
+            foreach (EmbedAgreement a in q.Results.EmbedAgreement)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {a.Workload} | {a.SystemA} · {a.SystemB} | {a.Texts} | {a.Dimensions} | {a.MinCosine:0.000000} | {a.MeanCosine:0.000000} | {(a.Agrees ? "yes" : $"**no**{(a.Problem is null ? "" : $": {a.Problem}")}")} |");
             }
 
             md.AppendLine();
@@ -215,7 +272,10 @@ internal static class MarkdownReport
         md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (RunRecord r in open)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload} | {r.System} | {r.Protocol} | {Rate(r.RatePerSecond)} | {r.Concurrency} | {Rate(r.Throughput)} | {Ms(r.P50Ms)} | {Ms(r.P90Ms)} | {Ms(r.P99Ms)} | {Ms(r.P999Ms)} | {Ms(r.MeanSendLatenessMs)} | {r.Errors} |");
+            string figures = r.Measured
+                ? $"{Rate(r.Throughput)} | {Ms(r.P50Ms)} | {Ms(r.P90Ms)} | {Ms(r.P99Ms)} | {Ms(r.P999Ms)} | {Ms(r.MeanSendLatenessMs)}"
+                : $"*{r.Note}* | – | – | – | – | –";
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload} | {r.System} | {r.Protocol} | {Rate(r.RatePerSecond)} | {r.Concurrency} | {figures} | {r.Errors} |");
         }
 
         md.AppendLine();
@@ -245,10 +305,11 @@ internal static class MarkdownReport
     {
         md.AppendLine("## Errors, failures and skipped systems").AppendLine();
         List<RunRecord> failed = [.. results.Runs.Where(r => r.Errors > 0)];
+        List<RunRecord> unmeasured = [.. results.Runs.Where(r => !r.Measured)];
         List<ServerRecord> down = [.. results.Servers.Where(s => s.Status != "ok")];
-        if (failed.Count == 0 && down.Count == 0 && results.Skipped.Count == 0)
+        if (failed.Count == 0 && unmeasured.Count == 0 && down.Count == 0 && results.Skipped.Count == 0 && results.EmbedAgreement.All(a => a.Agrees))
         {
-            md.AppendLine("None: every system started and served every request without an error.").AppendLine();
+            md.AppendLine("None: every system started, every window measured, and every request was served without an error.").AppendLine();
             return;
         }
 
@@ -260,6 +321,16 @@ internal static class MarkdownReport
         foreach (RunRecord r in failed)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"- {r.System} {r.Workload} {r.Protocol} c={r.Concurrency}: {r.Errors} errors, first: {r.FirstError}");
+        }
+
+        foreach (RunRecord r in unmeasured)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- NOT MEASURED: {r.System} {r.Workload} {r.Protocol} {r.Mode} c={r.Concurrency}: {r.Note} (window stretched from {Num(r.NominalWindowSeconds, "0.#")} s; counts as a failure of the run)");
+        }
+
+        foreach (EmbedAgreement a in results.EmbedAgreement.Where(a => !a.Agrees))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- EMBEDDINGS DISAGREE: {a.SystemA} and {a.SystemB} on {a.Workload}: {a.Problem ?? $"min cosine {a.MinCosine:0.000000} < {EmbedAgreement.Threshold}"}");
         }
 
         foreach (SkippedSystem s in results.Skipped)

@@ -5,9 +5,16 @@ internal sealed class ResultsQuery(SuiteResults results)
 {
     public SuiteResults Results => results;
 
-    /// <summary>The closed-loop run of a system/workload/protocol at a concurrency, if measured.</summary>
+    /// <summary>
+    /// The closed-loop run of a system/workload/protocol at a concurrency, if it measured something (a window with too
+    /// few completed requests is no result: every figure, ratio, chart and target reads it as missing).
+    /// </summary>
     public RunRecord? Closed(string system, string workload, string protocol, int concurrency) =>
-        results.Runs.FirstOrDefault(r => r.System == system && r.Workload == workload && r.Protocol == protocol && r.Mode == "closed" && r.Concurrency == concurrency);
+        ClosedAny(system, workload, protocol, concurrency) is { Measured: true } run ? run : null;
+
+    /// <summary>Why a closed-loop run is no result ("no request completed in 15 s"), or null (measured, or not run).</summary>
+    public string? NotMeasured(string system, string workload, string protocol, int concurrency) =>
+        ClosedAny(system, workload, protocol, concurrency) is { Measured: false } run ? run.Note ?? "not measured" : null;
 
     /// <summary>Workloads in the order they were measured.</summary>
     public IReadOnlyList<string> Workloads => [.. results.Runs.Select(r => r.Workload).Distinct()];
@@ -19,6 +26,9 @@ internal sealed class ResultsQuery(SuiteResults results)
     /// <summary>(system, protocol) pairs measured on a workload, servers only, in measurement order.</summary>
     public IReadOnlyList<(string System, string Protocol)> Series(string workload) =>
         [.. results.Runs.Where(r => r.Workload == workload && r.Kind != "floor").Select(r => (r.System, r.Protocol)).Distinct()];
+
+    /// <summary>Whether a workload is an embedding one (measured over <c>/embed</c>).</summary>
+    public bool IsEmbedding(string workload) => results.Runs.Any(r => r.Workload == workload && r.Protocol == "embed-http");
 
     /// <summary>Peers measured on a workload.</summary>
     public IReadOnlyList<string> Peers(string workload) =>
@@ -34,6 +44,9 @@ internal sealed class ResultsQuery(SuiteResults results)
 
     /// <summary>Largest throughput of a system (any concurrency, given protocol) on a workload.</summary>
     public RunRecord? Best(string system, string workload, string protocol) =>
-        results.Runs.Where(r => r.System == system && r.Workload == workload && r.Protocol == protocol && r.Mode == "closed" && r.Errors == 0)
+        results.Runs.Where(r => r.System == system && r.Workload == workload && r.Protocol == protocol && r.Mode == "closed" && r.Errors == 0 && r.Measured)
             .MaxBy(r => r.Throughput);
+
+    private RunRecord? ClosedAny(string system, string workload, string protocol, int concurrency) =>
+        results.Runs.FirstOrDefault(r => r.System == system && r.Workload == workload && r.Protocol == protocol && r.Mode == "closed" && r.Concurrency == concurrency);
 }

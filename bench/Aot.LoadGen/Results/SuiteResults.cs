@@ -9,14 +9,21 @@ internal sealed record SuiteResults
     public required string LoadAverageAtStart { get; init; }
     public string? LoadAverageAtEnd { get; set; }
     public required int Threads { get; init; }
+    /// <summary>Which CPUs the load generator and the servers ran on.</summary>
+    public required Systems.CpuPlacement Cpus { get; init; }
     public required string WorkloadNotes { get; init; }
     public List<RunRecord> Runs { get; } = [];
     public List<ServerRecord> Servers { get; } = [];
     public List<SkippedSystem> Skipped { get; } = [];
     public List<ModelLoadRecord> ModelLoads { get; } = [];
     public Dictionary<string, string> Workloads { get; } = [];
+    /// <summary>Pairwise agreement of the systems' <c>/embed</c> vectors on each embedding workload.</summary>
+    public List<EmbedAgreement> EmbedAgreement { get; } = [];
     public double? TotalSeconds { get; set; }
 
-    /// <summary>Errors served or systems that failed to start: the run must exit non-zero.</summary>
-    public bool HasFailures => Runs.Any(r => r.Errors > 0) || Servers.Any(s => s.Status != "ok");
+    /// <summary>
+    /// Errors served, windows that measured nothing, systems that failed to start, or <c>/embed</c> answers that
+    /// disagree: the run must exit non-zero.
+    /// </summary>
+    public bool HasFailures => Runs.Any(r => r.Errors > 0 || !r.Measured) || Servers.Any(s => s.Status != "ok") || EmbedAgreement.Any(a => !a.Agrees);
 }

@@ -29,6 +29,21 @@ internal static class TargetChecks
         yield return new TargetCheck($"dynamic batching ≥ 1.5× batching off, tiny, {c} clients (binary)",
             $"{Rate(aotBatch)} vs {Rate(aotBinary)} req/s = {Ratio(aotBatch, aotBinary)}", AtMost(1.5 * aotBinary, aotBatch));
 
+        // The brief asks this of "a small model" (its overhead targets name the tiny one): all-MiniLM-L6-v2, 22 M
+        // parameters, is the small real model here; on the tiny model a run costs less than moving the request, so
+        // there is little for batching to share.
+        foreach (string small in (string[])["minilm-s16", "minilm-s128"])
+        {
+            int sc = q.Levels(small).Contains(32) ? 32 : 16;
+            double? on = q.Closed("aot-batch", small, "binary", sc)?.Throughput;
+            double? off = q.Closed("aot", small, "binary", sc)?.Throughput;
+            if (on is not null || off is not null)
+            {
+                yield return new TargetCheck($"dynamic batching ≥ 1.5× batching off, small model {small}, {sc} clients (binary)",
+                    $"{Rate(on)} vs {Rate(off)} req/s = {Ratio(on, off)}", AtMost(1.5 * off, on));
+            }
+        }
+
         double? loneOn = q.Closed("aot-batch", "tiny", "binary", 1)?.P50Ms;
         double? loneOff = q.Closed("aot", "tiny", "binary", 1)?.P50Ms;
         // "No added latency": within 10 µs or 5 % of batching off, whichever is larger (run-to-run noise).
@@ -52,7 +67,7 @@ internal static class TargetChecks
         }
 
         RunRecord? allocation = q.Results.Runs
-            .Where(r => r.System == "aot" && r.Workload == "tiny" && r.Protocol == "binary" && r.Mode == "closed" && r.ServerAllocatedBytesPerRequest is not null)
+            .Where(r => r.System == "aot" && r.Workload == "tiny" && r.Protocol == "binary" && r.Mode == "closed" && r.Measured && r.ServerAllocatedBytesPerRequest is not null)
             .MaxBy(r => r.Requests);
         yield return allocation is null
             ? new TargetCheck("0 B managed allocation per binary-protocol request (server, steady state)",

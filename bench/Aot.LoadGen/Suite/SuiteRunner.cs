@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Aot.LoadGen.Load;
 using Aot.LoadGen.Resources;
 using Aot.LoadGen.Results;
@@ -11,14 +13,17 @@ using Aot.Runtime;
 namespace Aot.LoadGen.Suite;
 
 /// <summary>
-/// Runs a <see cref="SuitePlan"/>: per model, the in-process floor, the echo floor, then every system started
-/// fresh for that model (cold start measured), every workload × protocol × concurrency against it, stopped.
-/// A system that fails to start is recorded and the suite goes on.
+/// Runs a <see cref="SuitePlan"/>: per served model, the in-process floor, the echo floor (tensor workloads), then
+/// every system that serves the model's workloads, started fresh (cold start measured) under the
+/// <see cref="CpuPlacement"/>, every workload × protocol × concurrency against it, stopped. A system that fails to
+/// start is recorded and the suite goes on. On the embedding workloads each system's vectors are kept from its first
+/// answer and compared pairwise at the end (<see cref="EmbedAgreement"/>).
 /// </summary>
-internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, int threads, string outputDirectory, SuiteResults results)
+internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlacement cpus, int threads, string outputDirectory, SuiteResults results)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly Dictionary<string, int> _replyBytes = [];
+    private readonly Dictionary<string, List<(string System, float[][] Vectors)>> _embeddings = [];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -26,21 +31,43 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, int thr
         Directory.CreateDirectory(logs);
         foreach (IGrouping<string, Workload> group in plan.Workloads.GroupBy(workload => workload.Model))
         {
-            string modelPath = ModelStore.GetPath(group.Key);
-            await RunInProcessAsync(group.Key, modelPath, [.. group], cancellationToken).ConfigureAwait(false);
-            foreach (Workload workload in group)
+            string modelPath = ModelStore.GetPath(group.First().StoreName);
+            Workload[] tensors = [.. group.Where(w => !w.IsEmbedding)];
+            if (tensors.Length > 0)
             {
-                await RunServerAsync(catalog.Echo(_replyBytes[workload.Name]), [workload], modelPath, logs, cancellationToken).ConfigureAwait(false);
+                await RunInProcessAsync(group.Key, modelPath, tensors, cancellationToken).ConfigureAwait(false);
+                foreach (Workload workload in tensors)
+                {
+                    await RunServerAsync(catalog.Echo(_replyBytes[workload.Name]), [workload], modelPath, logs, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            foreach (string system in plan.Systems)
+            foreach (string name in plan.Systems)
             {
-                if (SuitePlan.TinyOnlySystems.Contains(system) && group.Key != "tiny")
+                SystemDefinition system = Definition(name);
+                foreach (Workload excluded in group.Where(w => system.ProtocolsFor(w).Count > 0 && plan.Levels(w, name).Count == 0))
+                {
+                    results.Skipped.Add(new SkippedSystem($"{name} on {excluded.Name}", plan.Limit(excluded, name)!.Reason));
+                }
+
+                Workload[] served = [.. group.Where(w => system.ProtocolsFor(w).Count > 0 && (system.Kind == "floor" || plan.Levels(w, name).Count > 0))];
+                if (served.Length == 0 || (SuitePlan.TinyOnlySystems.Contains(name) && group.Key != "tiny"))
                 {
                     continue;
                 }
 
-                await RunServerAsync(Definition(system), [.. group], modelPath, logs, cancellationToken).ConfigureAwait(false);
+                await RunServerAsync(system, served, modelPath, logs, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach ((string workload, List<(string System, float[][] Vectors)> answers) in _embeddings)
+        {
+            for (int i = 0; i < answers.Count; i++)
+            {
+                for (int j = i + 1; j < answers.Count; j++)
+                {
+                    results.EmbedAgreement.Add(EmbedAgreement.Compare(workload, answers[i].System, answers[i].Vectors, answers[j].System, answers[j].Vectors));
+                }
             }
         }
     }
@@ -76,9 +103,9 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, int thr
 
                 runner.Run();
                 _replyBytes[workload.Name] = ResponseSize.OfFrame(runner);
-                var options = new LoadOptions(1, plan.WarmUp, plan.Duration(workload));
+                LoadOptions options = plan.Options(workload, 1);
                 LoadResult result = await LoadRunner.RunAsync(target, options, $"in-process {workload.Name} c=1", cancellationToken).ConfigureAwait(false);
-                results.Runs.Add(Record("in-process", "floor", workload, "in-process", options, result, null));
+                results.Runs.Add(RunRecord.Create("in-process", "floor", workload, "in-process", options, result, null));
             }
         }
     }
@@ -86,7 +113,7 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, int thr
     private async Task RunServerAsync(SystemDefinition system, IReadOnlyList<Workload> workloads, string modelPath, string logs, CancellationToken cancellationToken)
     {
         Ports ports = Ports.Allocate();
-        ServerLaunch launch = system.Launch(workloads[0], modelPath, ports);
+        ServerLaunch launch = cpus.Apply(system.Launch(workloads[0], modelPath, ports));
         string log = Path.Combine(logs, $"{system.Name}-{workloads[0].Name}.log");
         Console.Error.WriteLine($"== {system.Name} on {string.Join(", ", workloads.Select(w => w.Name))}: {launch.CommandLine}");
         ServerProcess? server = null;
@@ -99,27 +126,46 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, int thr
             server = ServerProcess.Start(launch, log);
             long ready = await server.WaitReadyAsync(ct => Probe(system, ports, ct), StartTimeout, cancellationToken).ConfigureAwait(false);
             readyMs = Clock.Seconds(server.Started, ready) * 1000;
-            await using (ITarget first = TargetFactory.Create(system.Protocols[0], workloads[0], ports, 1, ReplyBytes(workloads[0])))
-            await using (IRequestSender sender = await first.ConnectAsync(cancellationToken).ConfigureAwait(false))
+            if (workloads[0].IsEmbedding)
             {
-                await sender.SendAsync(cancellationToken).ConfigureAwait(false);
+                // The first answer of each embedding workload is also the one whose vectors are compared across systems.
+                foreach (Workload workload in workloads)
+                {
+                    float[][] vectors = await EmbedOnceAsync(workload, ports, cancellationToken).ConfigureAwait(false);
+                    firstAnswerMs ??= Clock.Seconds(server.Started, Clock.Now) * 1000;
+                    if (!_embeddings.TryGetValue(workload.Name, out List<(string, float[][])>? answers))
+                    {
+                        _embeddings[workload.Name] = answers = [];
+                    }
+
+                    answers.Add((system.Name, vectors));
+                }
+            }
+            else
+            {
+                await using (ITarget first = TargetFactory.Create(system.Protocols[0], workloads[0], ports, 1, ReplyBytes(workloads[0])))
+                await using (IRequestSender sender = await first.ConnectAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await sender.SendAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                firstAnswerMs = Clock.Seconds(server.Started, Clock.Now) * 1000;
             }
 
-            firstAnswerMs = Clock.Seconds(server.Started, Clock.Now) * 1000;
             idleRss = server.Sampler.Sample()?.RssKb / 1024.0;
             foreach (Workload workload in workloads)
             {
-                foreach (string protocol in system.Protocols)
+                foreach (string protocol in system.ProtocolsFor(workload))
                 {
-                    IReadOnlyList<int> levels = system.Kind == "floor" ? [1] : plan.Concurrency(workload);
+                    IReadOnlyList<int> levels = system.Kind == "floor" ? [1] : plan.Levels(workload, system.Name);
                     foreach (int concurrency in levels)
                     {
-                        await MeasureAsync(system, server, workload, protocol, ports, new LoadOptions(concurrency, plan.WarmUp, plan.Duration(workload)), cancellationToken).ConfigureAwait(false);
+                        await MeasureAsync(system, server, workload, protocol, ports, plan.Options(workload, concurrency), cancellationToken).ConfigureAwait(false);
                     }
 
                     foreach (OpenLoopCase open in plan.OpenLoop.Where(o => o.Workload == workload.Name && system.Kind != "floor"))
                     {
-                        await MeasureAsync(system, server, workload, protocol, ports, new LoadOptions(open.Connections, plan.WarmUp, plan.Duration(workload), open.RatePerSecond), cancellationToken).ConfigureAwait(false);
+                        await MeasureAsync(system, server, workload, protocol, ports, plan.Options(workload, open.Connections, open.RatePerSecond), cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -178,13 +224,42 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, int thr
             result = result with { Errors = result.Errors + 1, FirstError = result.FirstError ?? "the server process exited during the run" };
         }
 
-        RunRecord record = Record(system.Name, system.Kind, workload, protocol, options, result, resources);
+        if (!result.Measured)
+        {
+            Console.Error.WriteLine($"!! {label}: NOT MEASURED: {result.Note}");
+        }
+
+        RunRecord record = RunRecord.Create(system.Name, system.Kind, workload, protocol, options, result, resources);
         if (allocatedBefore is { } before && allocatedAfter is { } after && result.Completed > 0)
         {
             record = record with { ServerAllocatedBytesPerRequest = (after - before) / result.Completed };
         }
 
         results.Runs.Add(record);
+    }
+
+    /// <summary>Posts an embedding workload's body once and returns the vectors (one per text, checked).</summary>
+    private static async Task<float[][]> EmbedOnceAsync(Workload workload, Ports ports, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        using var content = new ByteArrayContent(workload.EmbedBody!);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using HttpResponseMessage response = await http.PostAsync(new Uri($"http://127.0.0.1:{ports.Http}/embed"), content, cancellationToken).ConfigureAwait(false);
+        string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            string hint = response.StatusCode == HttpStatusCode.NotFound ? " (no /embed: is the model's vocab.txt next to it, or --vocab given?)" : "";
+            throw new HttpRequestException($"POST /embed ({workload.Name}) answered {(int)response.StatusCode}{hint}: {text[..Math.Min(200, text.Length)]}");
+        }
+
+        float[][] vectors = JsonSerializer.Deserialize<float[][]>(text)
+            ?? throw new FormatException($"POST /embed ({workload.Name}) answered null instead of an array of vectors.");
+        if (vectors.Length != workload.Texts!.Count)
+        {
+            throw new FormatException($"POST /embed ({workload.Name}) answered {vectors.Length} vectors for {workload.Texts.Count} texts.");
+        }
+
+        return vectors;
     }
 
     private int ReplyBytes(Workload workload) => _replyBytes.GetValueOrDefault(workload.Name, 64);
@@ -202,31 +277,4 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, int thr
         await socket.ConnectAsync("127.0.0.1", ports.Tcp, cancellationToken).ConfigureAwait(false);
         return true;
     }
-
-    private static RunRecord Record(string system, string kind, Workload workload, string protocol, LoadOptions options, LoadResult result, ResourceWindow? resources) => new()
-    {
-        System = system,
-        Kind = kind,
-        Model = workload.Model,
-        Workload = workload.Name,
-        Protocol = protocol,
-        Mode = options.Mode,
-        Concurrency = options.Concurrency,
-        RatePerSecond = options.RatePerSecond,
-        P50Ms = result.Latency.P50,
-        P90Ms = result.Latency.P90,
-        P99Ms = result.Latency.P99,
-        P999Ms = result.Latency.P999,
-        MaxMs = result.Latency.Max,
-        MeanMs = result.Latency.Mean,
-        Throughput = result.Throughput,
-        Requests = result.Completed,
-        Errors = result.Errors,
-        FirstError = result.FirstError,
-        RssPeakMb = resources is { Samples: > 0 } ? resources.PeakRssMb : null,
-        RssSteadyMb = resources is { Samples: > 0 } ? resources.SteadyRssMb : null,
-        CpuSecondsPer1k = resources is { Samples: > 1 } && result.Completed > 0 ? resources.CpuSeconds / result.Completed * 1000 : null,
-        WindowSeconds = result.Seconds,
-        MeanSendLatenessMs = result.MeanLatenessMs,
-    };
 }

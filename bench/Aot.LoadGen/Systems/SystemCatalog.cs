@@ -12,7 +12,7 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
     private string T => threads.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Aot, batching off (<c>--max-batch 1</c>): binary protocol and KServe V2 HTTP JSON.</summary>
-    public SystemDefinition Aot => AotServer("aot", ["binary", "kserve-http"], maxBatch: 1, maxDelayMicros: 0);
+    public SystemDefinition Aot => AotServer("aot", ["binary", "kserve-http"], maxBatch: 1, maxDelayMicros: 0, servesEmbed: true);
 
     /// <summary>Aot, dynamic batching on (<c>--max-batch 32 --max-delay-us 0</c>): binary protocol.</summary>
     public SystemDefinition AotBatch => AotServer("aot-batch", ["binary"], maxBatch: 32, maxDelayMicros: 0);
@@ -34,10 +34,10 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
             ["batching"] = "none (one Run per request, concurrent Runs on the shared session)",
         });
 
-    /// <summary>onnxruntime-node behind Node's http module (bench/peers/node).</summary>
+    /// <summary>onnxruntime-node behind Node's http module (bench/peers/node); <c>/embed</c> with Hugging Face tokenizers.</summary>
     public SystemDefinition Node => new("node-ort", "peer", ["peer-http"],
         (workload, model, ports) => new ServerLaunch("node",
-            [Path.Combine(paths.PeersDirectory, "node", "server.js"), "--model", model, "--port", Port(ports.Http), "--threads", T],
+            [Path.Combine(paths.PeersDirectory, "node", "server.js"), "--model", model, "--port", Port(ports.Http), "--threads", T, .. VocabArguments(workload)],
             new Dictionary<string, string> { ["NODE_PATH"] = paths.NodeModules ?? "" }),
         ports => Health(ports),
         new Dictionary<string, string>
@@ -46,12 +46,14 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
             ["onnxruntime"] = "onnxruntime-node 1.30.0 (npm, CPU EP)",
             ["threads"] = $"intra-op {threads}, inter-op 1, graph optimisation all",
             ["batching"] = "none",
-        });
+            ["embed"] = "POST /embed: Hugging Face tokenizers 0.23.2 (npm; the Rust library's Node binding) built from vocab.txt (BertNormalizer, BertPreTokenizer, WordPiece, BertProcessing), padded to the longest text, one session.run per request, mean pooling over the mask and L2 normalisation in JavaScript",
+        },
+        ServesEmbed: true);
 
-    /// <summary>PyTorch behind FastAPI/uvicorn from Debian packages (bench/peers/torch).</summary>
+    /// <summary>PyTorch behind FastAPI/uvicorn from Debian packages (bench/peers/torch); <c>/embed</c> with a hand-written WordPiece.</summary>
     public SystemDefinition Torch => new("torch-fastapi", "peer", ["peer-http"],
         (workload, model, ports) => new ServerLaunch(paths.Python ?? "python3",
-            [Path.Combine(paths.PeersDirectory, "torch", "server.py"), "--model", model, "--port", Port(ports.Http), "--threads", T]),
+            [Path.Combine(paths.PeersDirectory, "torch", "server.py"), "--model", model, "--port", Port(ports.Http), "--threads", T, .. VocabArguments(workload)]),
         ports => Health(ports),
         new Dictionary<string, string>
         {
@@ -60,7 +62,9 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
             ["packages"] = "Debian bookworm: python3-torch 1.13.1, python3-fastapi 0.92, python3-uvicorn 0.17.6, python3-onnx 1.12",
             ["threads"] = $"torch.set_num_threads({threads}), set_num_interop_threads(1)",
             ["batching"] = "none",
-        });
+            ["embed"] = "POST /embed: hand-written BERT WordPiece (bench/peers/torch/wordpiece.py; Debian bookworm has no python3-transformers or python3-tokenizers), padded to the longest text, the traced model, mean pooling over the mask, torch.nn.functional.normalize",
+        },
+        ServesEmbed: true);
 
     /// <summary>The transport floor: a TCP server answering each request frame with a frame as long as Aot's answer.</summary>
     public SystemDefinition Echo(int replyBytes) => new("tcp-echo", "floor", ["tcp-echo"],
@@ -75,7 +79,7 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
             ["what"] = "loopback TCP (NoDelay), the binary protocol's request frame in, a frame of the size of Aot's answer out, no parsing or compute",
         });
 
-    private SystemDefinition AotServer(string name, string[] protocols, int maxBatch, int maxDelayMicros) => new(name, "aot", protocols,
+    private SystemDefinition AotServer(string name, string[] protocols, int maxBatch, int maxDelayMicros, bool servesEmbed = false) => new(name, "aot", protocols,
         (workload, model, ports) => new ServerLaunch(paths.AotServer,
         [
             "serve", "--model", $"{workload.Model}={model}", "--host", "127.0.0.1",
@@ -86,11 +90,18 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
         ports => new Uri($"http://127.0.0.1:{ports.Http}/v2/health/ready"),
         new Dictionary<string, string>
         {
-            ["build"] = Path.GetFileName(Path.GetDirectoryName(paths.AotServer)) == "native" || paths.AotServer.Contains("publish", StringComparison.Ordinal)
-                ? "native AOT publish" : "JIT build (dotnet build -c Release)",
+            // A JIT build's apphost sits next to its aot.dll; a native-AOT publish is one file.
+            ["build"] = File.Exists(Path.Combine(Path.GetDirectoryName(paths.AotServer) ?? ".", "aot.dll"))
+                ? "JIT build (dotnet build -c Release)" : "native AOT publish",
             ["threads"] = $"--threads {threads} (ORT intra-op), --workers 1",
             ["batching"] = maxBatch == 1 ? "off (--max-batch 1)" : $"on (--max-batch {maxBatch} --max-delay-us {maxDelayMicros})",
-        });
+            ["embed"] = servesEmbed ? "POST /embed on the embedding workloads: Aot.Embeddings (WordPiece tokenizer, mean pooling, L2 normalisation), enabled by the vocab.txt next to the .onnx" : "not measured",
+        },
+        servesEmbed);
+
+    /// <summary><c>--vocab PATH</c> for an embedding workload (the model's vocab.txt, which turns the peer's <c>/embed</c> on).</summary>
+    private static string[] VocabArguments(Workload workload) =>
+        workload.IsEmbedding ? ["--vocab", global::Aot.Models.ModelStore.GetPath(workload.StoreName, "vocab.txt")] : [];
 
     private static Uri Health(Ports ports) => new($"http://127.0.0.1:{ports.Http}/health");
 

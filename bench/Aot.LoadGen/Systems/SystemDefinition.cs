@@ -12,10 +12,17 @@ namespace Aot.LoadGen.Systems;
 /// <param name="Launch">The command for a model file and ports.</param>
 /// <param name="ReadyUrl">HTTP URL that answers 200 when ready; null: ready when the TCP port accepts.</param>
 /// <param name="Settings">What the results record about this system (threads, batching, versions …).</param>
+/// <param name="ServesEmbed">Whether it serves TEI's <c>POST /embed</c> (measured as <c>embed-http</c> on the embedding workloads).</param>
 internal sealed record SystemDefinition(
     string Name,
     string Kind,
     IReadOnlyList<string> Protocols,
     Func<Workload, string, Ports, ServerLaunch> Launch,
     Func<Ports, Uri?> ReadyUrl,
-    IReadOnlyDictionary<string, string> Settings);
+    IReadOnlyDictionary<string, string> Settings,
+    bool ServesEmbed = false)
+{
+    /// <summary>The protocols measured on <paramref name="workload"/>: <c>embed-http</c> for an embedding workload (none if not served).</summary>
+    public IReadOnlyList<string> ProtocolsFor(Workload workload) =>
+        !workload.IsEmbedding ? Protocols : ServesEmbed ? ["embed-http"] : [];
+}

@@ -12,6 +12,8 @@ internal static class TargetFactory
         "binary" => new BinaryTarget("127.0.0.1", ports.Tcp, workload),
         "kserve-http" => new HttpJsonTarget(protocol, new Uri($"http://127.0.0.1:{ports.Http}/v2/models/{workload.Model}/infer"), workload.KServeBody, connections),
         "peer-http" => new HttpJsonTarget(protocol, new Uri($"http://127.0.0.1:{ports.Http}/infer"), workload.PeerBody, connections),
+        "embed-http" => new HttpJsonTarget(protocol, new Uri($"http://127.0.0.1:{ports.Http}/embed"),
+            workload.EmbedBody ?? throw new ArgumentException($"Workload '{workload.Name}' has no texts: embed-http needs an embedding workload."), connections),
         "tcp-echo" => new EchoTarget("127.0.0.1", ports.Tcp, workload.BinaryFrame, echoReplyBytes),
         _ => throw new ArgumentException($"Unknown protocol '{protocol}'."),
     };

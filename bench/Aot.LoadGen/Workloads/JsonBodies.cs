@@ -5,7 +5,7 @@ using Aot.Client.Protocol;
 
 namespace Aot.LoadGen.Workloads;
 
-/// <summary>Writes the JSON request bodies of the two HTTP formats from the same tensors.</summary>
+/// <summary>Writes the JSON request bodies: the two tensor formats from the same tensors, and TEI's <c>/embed</c>.</summary>
 internal static class JsonBodies
 {
     /// <summary>KServe V2: <c>{"inputs":[{"name","shape","datatype","data"}]}</c>, flat data.</summary>
@@ -42,6 +42,33 @@ internal static class JsonBodies
         }
 
         json.WriteEndObject();
+        json.WriteEndObject();
+    });
+
+    /// <summary>
+    /// TEI's <c>POST /embed</c>: <c>{"inputs":"text","normalize":true}</c> for one text, <c>{"inputs":["t1",...],...}</c>
+    /// for several.
+    /// </summary>
+    public static byte[] Embed(IReadOnlyList<string> texts) => Write(json =>
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(texts.Count);
+        json.WriteStartObject();
+        if (texts.Count == 1)
+        {
+            json.WriteString("inputs", texts[0]);
+        }
+        else
+        {
+            json.WriteStartArray("inputs");
+            foreach (string text in texts)
+            {
+                json.WriteStringValue(text);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteBoolean("normalize", true);
         json.WriteEndObject();
     });
 

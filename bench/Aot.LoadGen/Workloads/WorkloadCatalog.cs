@@ -3,7 +3,8 @@ namespace Aot.LoadGen.Workloads;
 /// <summary>
 /// The benchmark cases. Inputs are deterministic (a fixed-seed generator), so every system and every run gets the
 /// same numbers: the tiny model (overhead), ResNet-50 with one 224×224 image, MiniLM (real weights) at sequence 16
-/// and 128, and the 2-layer LSTM over 32 steps.
+/// and 128, and the 2-layer LSTM over 32 steps. The embedding cases post texts (<see cref="EmbedTexts"/>) to TEI's
+/// <c>/embed</c> on MiniLM with its vocab.txt: 1 or 32 short texts, 1 or 32 long texts.
 /// </summary>
 internal static class WorkloadCatalog
 {
@@ -22,13 +23,39 @@ internal static class WorkloadCatalog
     public static Workload Lstm { get; } = new("lstm", "lstm", "2-layer LSTM (hidden 256), input float [1, 32, 64]",
         [TensorData.Float("input", [1, 32, 64], Floats(32 * 64, -1, 1))]);
 
+    /// <summary>The served setup of the embedding cases: all-MiniLM-L6-v2 with its vocab.txt behind <c>/embed</c>.</summary>
+    public const string EmbedModel = "minilm-embed";
+
+    public static Workload EmbedShort1 { get; } = Embed("embed-short-b1", EmbedTexts.Short.Take(1), "1 short text");
+
+    public static Workload EmbedShort32 { get; } = Embed("embed-short-b32", EmbedTexts.Short, "32 short texts");
+
+    public static Workload EmbedLong1 { get; } = Embed("embed-long-b1", EmbedTexts.Long.Take(1), "1 long text");
+
+    public static Workload EmbedLong32 { get; } = Embed("embed-long-b32", EmbedTexts.Long, "32 long texts");
+
+    /// <summary>The tensor cases, in report order.</summary>
+    public static IReadOnlyList<Workload> Tensors { get; } = [Tiny, ResNet50, MiniLm16, MiniLm128, Lstm];
+
+    /// <summary>The <c>/embed</c> cases, in report order.</summary>
+    public static IReadOnlyList<Workload> Embeddings { get; } = [EmbedShort1, EmbedShort32, EmbedLong1, EmbedLong32];
+
     /// <summary>Every case, in report order.</summary>
-    public static IReadOnlyList<Workload> All { get; } = [Tiny, ResNet50, MiniLm16, MiniLm128, Lstm];
+    public static IReadOnlyList<Workload> All { get; } = [.. Tensors, .. Embeddings];
 
     /// <summary>The case named <paramref name="name"/>.</summary>
     public static Workload Get(string name) =>
         All.FirstOrDefault(workload => workload.Name == name)
         ?? throw new ArgumentException($"Unknown workload '{name}'. Known: {string.Join(", ", All.Select(w => w.Name))}.");
+
+    private static Workload Embed(string name, IEnumerable<string> texts, string what)
+    {
+        string[] batch = [.. texts];
+        int[] tokens = [.. batch.Select(EmbedTexts.TokenCount)];
+        return Workload.Embedding(name, EmbedModel, "minilm",
+            $"POST /embed, {what} ({tokens.Min()}–{tokens.Max()} tokens each with [CLS]/[SEP]), normalize: true; all-MiniLM-L6-v2 + its vocab.txt, mean pooling",
+            batch);
+    }
 
     private static Workload MiniLm(int sequence)
     {

@@ -1,0 +1,69 @@
+using Aot.LoadGen.Load;
+using Xunit;
+
+namespace Aot.Bench.Tests;
+
+/// <summary>The load runner against in-memory targets. Assertions are on counts and verdicts, never on timings.</summary>
+public class LoadRunnerTests
+{
+    [Fact]
+    public async Task A_system_that_answers_is_measured()
+    {
+        // The stretch is unbounded here, so however slowly this machine schedules the clients, the window waits for 5 requests.
+        var options = new LoadOptions(2, TimeSpan.Zero, TimeSpan.FromMilliseconds(50), MinRequests: 5, MaxStretch: 100_000);
+        LoadResult result = await LoadRunner.RunAsync(new FakeTarget(TimeSpan.Zero), options, "test", CancellationToken.None);
+        Assert.True(result.Measured);
+        Assert.Null(result.Note);
+        Assert.True(result.Completed >= 5);
+        Assert.Equal(0, result.Errors);
+    }
+
+    [Fact]
+    public async Task A_system_too_slow_for_the_stretched_window_is_not_a_result()
+    {
+        // Each answer takes 300 ms; the window may last 20 ms × 2: at most the first request starts inside it.
+        var options = new LoadOptions(1, TimeSpan.Zero, TimeSpan.FromMilliseconds(20), MinRequests: 10, MaxStretch: 2);
+        LoadResult result = await LoadRunner.RunAsync(new FakeTarget(TimeSpan.FromMilliseconds(300)), options, "test", CancellationToken.None);
+        Assert.False(result.Measured);
+        Assert.True(result.Completed <= 1);
+        Assert.Matches("^(no request completed|only 1 request completed) in ", result.Note);
+        Assert.Equal(0.02, result.NominalSeconds, 6);
+    }
+
+    [Fact]
+    public async Task A_slow_system_stretches_the_window_until_the_minimum_requests_started()
+    {
+        // 4 clients, 10 ms answers, nominal window 1 ms: the window must stretch until 10 requests started (≥ 3 rounds).
+        var options = new LoadOptions(4, TimeSpan.Zero, TimeSpan.FromMilliseconds(1), MinRequests: 10, MaxStretch: 100_000);
+        LoadResult result = await LoadRunner.RunAsync(new FakeTarget(TimeSpan.FromMilliseconds(10)), options, "test", CancellationToken.None);
+        Assert.True(result.Measured);
+        Assert.True(result.Completed >= 10);
+        Assert.True(result.Seconds > result.NominalSeconds);
+    }
+
+    private sealed class FakeTarget(TimeSpan delay) : ITarget
+    {
+        public string Protocol => "fake";
+
+        public ValueTask<IRequestSender> ConnectAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IRequestSender>(new Sender(delay));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private sealed class Sender(TimeSpan delay) : IRequestSender
+        {
+            public async ValueTask SendAsync(CancellationToken cancellationToken)
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, cancellationToken);
+                }
+                else
+                {
+                    await Task.Yield();
+                }
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}
