@@ -133,6 +133,28 @@ public class EmbedTests
         Assert.Throws<ArgumentException>(() => SuitePlan.CreateQuick().Only(null, ["node-ort"]));
     }
 
+    [Fact]
+    public void Empty_name_lists_select_the_whole_plan_as_absent_options_do()
+    {
+        // System.CommandLine reads an absent list option as an empty array: that must not cut the plan to nothing.
+        SuitePlan full = SuitePlan.CreateFull(["aspnet-ort"]);
+        SuitePlan plan = full.Only([], []);
+        Assert.Equal(full.Workloads, plan.Workloads);
+        Assert.Equal(full.Systems, plan.Systems);
+        Assert.NotEmpty(plan.Workloads);
+    }
+
+    [Fact]
+    public void A_suite_that_ran_nothing_is_a_failure()
+    {
+        var results = new SuiteResults
+        {
+            Date = "2026-11-30", Quick = false, Machine = new MachineInfo(2, "cpu", 24, "linux", ".NET", "0.1 0.2 0.3"),
+            LoadAverageAtStart = "0.1 0.2 0.3", Threads = 2, WorkloadNotes = "notes", Cpus = new Aot.LoadGen.Systems.CpuPlacement("0-1", null),
+        };
+        Assert.True(results.HasFailures);
+    }
+
     private static int[][] RunWordPiece(string root, string vocab, string[] texts)
     {
         var info = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -22,8 +22,8 @@ internal sealed record SuiteResults
     public double? TotalSeconds { get; set; }
 
     /// <summary>
-    /// Errors served, windows that measured nothing, systems that failed to start, or <c>/embed</c> answers that
-    /// disagree: the run must exit non-zero.
+    /// No run at all, errors served, windows that measured nothing, systems that failed to start, or <c>/embed</c>
+    /// answers that disagree: the run must exit non-zero.
     /// </summary>
-    public bool HasFailures => Runs.Any(r => r.Errors > 0 || !r.Measured) || Servers.Any(s => s.Status != "ok") || EmbedAgreement.Any(a => !a.Agrees);
+    public bool HasFailures => Runs.Count == 0 || Runs.Any(r => r.Errors > 0 || !r.Measured) || Servers.Any(s => s.Status != "ok") || EmbedAgreement.Any(a => !a.Agrees);
 }

@@ -45,6 +45,9 @@ internal sealed record SuitePlan(
     /// <exception cref="ArgumentException">A name is not in the plan.</exception>
     public SuitePlan Only(IReadOnlyCollection<string>? workloads, IReadOnlyCollection<string>? systems)
     {
+        // An option given no names (System.CommandLine reads an absent list option as empty) selects everything.
+        workloads = workloads is { Count: > 0 } ? workloads : null;
+        systems = systems is { Count: > 0 } ? systems : null;
         string? unknownWorkload = workloads?.FirstOrDefault(name => Workloads.All(w => w.Name != name));
         if (unknownWorkload is not null)
         {
