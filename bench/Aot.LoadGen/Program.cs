@@ -6,4 +6,5 @@ root.Subcommands.Add(SuiteCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(EchoCommand.Create());
 root.Subcommands.Add(BodyCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

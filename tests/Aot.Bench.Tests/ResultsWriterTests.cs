@@ -29,6 +29,42 @@ public class ResultsWriterTests
     }
 
     [Fact]
+    public void A_results_folder_is_written_again_identically_from_its_results_json()
+    {
+        SuiteResults results = Suite();
+        string dir = Directory.CreateTempSubdirectory("aot-report-").FullName;
+        try
+        {
+            ResultsFolder.Write(results, dir);
+            string json = File.ReadAllText(Path.Combine(dir, "results.json"));
+            string md = File.ReadAllText(Path.Combine(dir, "results.md"));
+            SuiteResults read = Aot.LoadGen.ReportCommand.Read(Path.Combine(dir, "results.json"));
+            Assert.Equal(results.Runs.Count, read.Runs.Count);
+            ResultsFolder.Write(read, dir);
+            Assert.Equal(json, File.ReadAllText(Path.Combine(dir, "results.json")));
+            Assert.Equal(md, File.ReadAllText(Path.Combine(dir, "results.md")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Memory_is_compared_only_on_the_cases_both_systems_ran()
+    {
+        SuiteResults results = Suite();
+        results.Runs.Clear();
+        results.Runs.Add(Run("aot", "binary", 1, 100) with { RssSteadyMb = 200 });
+        results.Runs.Add(Run("aot", "binary", 16, 100) with { RssSteadyMb = 900 }); // a case the other system skipped
+        results.Runs.Add(Run("torch-fastapi", "peer-http", 1, 10) with { RssSteadyMb = 500 });
+        (double? aot, double? torch, int skipped) = new ResultsQuery(results).SteadyRssOnCommonCases("aot", "torch-fastapi", "tiny");
+        Assert.Equal(200, aot);
+        Assert.Equal(500, torch);
+        Assert.Equal(1, skipped);
+    }
+
+    [Fact]
     public void Csv_has_a_header_and_one_line_per_run_with_quoted_fields()
     {
         string csv = CsvResultsWriter.Format(Suite().Runs);

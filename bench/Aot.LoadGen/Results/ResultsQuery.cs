@@ -42,6 +42,20 @@ internal sealed class ResultsQuery(SuiteResults results)
     public double? SteadyRss(string system, string model) =>
         results.Runs.Where(r => r.System == system && r.Model == model && r.RssSteadyMb is not null).Select(r => r.RssSteadyMb).Max();
 
+    /// <summary>
+    /// The largest steady RSS of two systems on a model over the (workload, clients) cases both measured, and how many
+    /// of <paramref name="system"/>'s cases the other did not run.
+    /// </summary>
+    public (double? Rss, double? OtherRss, int Skipped) SteadyRssOnCommonCases(string system, string other, string model)
+    {
+        var mine = results.Runs.Where(r => r.System == system && r.Model == model && r.Measured && r.RssSteadyMb is not null).ToList();
+        var theirs = results.Runs.Where(r => r.System == other && r.Model == model && r.Measured && r.RssSteadyMb is not null).ToList();
+        var common = mine.Select(static r => (r.Workload, r.Concurrency)).Intersect(theirs.Select(static r => (r.Workload, r.Concurrency))).ToHashSet();
+        int skipped = mine.Select(static r => (r.Workload, r.Concurrency)).Distinct().Count(c => !common.Contains(c));
+        return (mine.Where(r => common.Contains((r.Workload, r.Concurrency))).Max(static r => r.RssSteadyMb),
+            theirs.Where(r => common.Contains((r.Workload, r.Concurrency))).Max(static r => r.RssSteadyMb), skipped);
+    }
+
     /// <summary>Largest throughput of a system (any concurrency, given protocol) on a workload.</summary>
     public RunRecord? Best(string system, string workload, string protocol) =>
         results.Runs.Where(r => r.System == system && r.Workload == workload && r.Protocol == protocol && r.Mode == "closed" && r.Errors == 0 && r.Measured)
