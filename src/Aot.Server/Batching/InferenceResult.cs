@@ -63,23 +63,18 @@ internal readonly ref struct InferenceResult
             return false;
         }
 
-        ReadOnlySpan<long> batchShape = _executor.GetOutputShape(index);
-        ReadOnlySpan<byte> all = _executor.GetOutputBytes(index);
-        if (!_request.Signature.IsBatchable)
+        ReadOnlySpan<byte> rows = GetRowsAsBatched(index, out ReadOnlySpan<long> batchShape);
+        if (_request.Signature.IsBatchable)
         {
-            bytes = all;
-            return true;
+            GetShape(index, shapeScratch);
+            if (!shapeScratch[1..].SequenceEqual(batchShape[1..]))
+            {
+                bytes = default;
+                return false;
+            }
         }
 
-        GetShape(index, shapeScratch);
-        if (!shapeScratch[1..].SequenceEqual(batchShape[1..]))
-        {
-            bytes = default;
-            return false;
-        }
-
-        long rowBytes = RowBytes(batchShape, _request.Signature.Outputs[index].ElementSize);
-        bytes = all.Slice((int)(_rowOffset * rowBytes), (int)(_request.Rows * rowBytes));
+        bytes = rows;
         return true;
     }
 
@@ -117,10 +112,8 @@ internal readonly ref struct InferenceResult
             return;
         }
 
-        ReadOnlySpan<long> batchShape = _executor.GetOutputShape(index);
+        ReadOnlySpan<byte> rows = GetRowsAsBatched(index, out ReadOnlySpan<long> batchShape);
         int elementSize = _request.Signature.Outputs[index].ElementSize;
-        long rowBytes = RowBytes(batchShape, elementSize);
-        ReadOnlySpan<byte> rows = _executor.GetOutputBytes(index).Slice((int)(_rowOffset * rowBytes), (int)(_request.Rows * rowBytes));
         Span<long> large = stackalloc long[batchShape.Length];
         batchShape.CopyTo(large);
         large[0] = _request.Rows;

@@ -107,7 +107,7 @@ internal sealed class EmbeddingApi
 
             HttpResponse response = context.Response;
             IHeaderDictionary headers = response.Headers;
-            headers["x-compute-type"] = endpoint.Served.Model.Device.ToString().ToLowerInvariant();
+            headers["x-compute-type"] = endpoint.ComputeType;
             headers["x-compute-tokens"] = job.PromptTokens.ToString(CultureInfo.InvariantCulture);
             headers["x-tokenization-time"] = Milliseconds(tokenized - received);
             headers["x-queue-time"] = Milliseconds(request.QueueTicks);
@@ -170,7 +170,7 @@ internal sealed class EmbeddingApi
             json.WriteNumber("max_batch_requests", endpoint.Served.Batcher.Options.MaxBatchRows);
             json.WriteNumber("max_client_batch_size", endpoint.Service.Options.MaxClientBatchSize);
             json.WriteBoolean("auto_truncate", endpoint.Service.Options.AutoTruncate);
-            json.WriteString("device", endpoint.Served.Model.Device.ToString().ToLowerInvariant());
+            json.WriteString("device", endpoint.ComputeType);
             json.WriteStartArray("models");
             foreach (EmbeddingEndpoint e in _endpoints)
             {

@@ -13,12 +13,14 @@ namespace Aot.Server.Embeddings;
 /// </summary>
 internal sealed class EmbeddingEndpoint : IDisposable
 {
-    private EmbeddingEndpoint(ServedModel model, EmbeddingModel embeddingModel, EmbeddingSource source, int fixedSequenceLength)
+    public EmbeddingEndpoint(ServedModel model, EmbeddingModel embeddingModel, EmbeddingSource source)
     {
         Served = model;
         Model = embeddingModel;
         Source = source;
-        FixedSequenceLength = fixedSequenceLength;
+        Dimension sequence = embeddingModel.OnnxModel.Metadata.Inputs[embeddingModel.Signature.InputIdsIndex].Shape[1];
+        FixedSequenceLength = sequence.IsFixed ? checked((int)sequence.Value) : 0;
+        ComputeType = model.Model.Device.ToString().ToLowerInvariant();
         Service = new EmbeddingService(embeddingModel, source.Service with { ModelName = model.Name });
         Requests = new RequestPool<EmbeddingInferenceRequest>(() => new EmbeddingInferenceRequest(this), capacity: 256);
     }
@@ -36,12 +38,15 @@ internal sealed class EmbeddingEndpoint : IDisposable
 
     public RequestPool<EmbeddingInferenceRequest> Requests { get; }
 
+    /// <summary>TEI's <c>x-compute-type</c>: the device the model runs on.</summary>
+    public string ComputeType { get; }
+
     /// <summary>
     /// Checks that <paramref name="model"/> is an encoder the endpoints can drive — Int64 <c>input_ids</c>,
     /// <c>attention_mask</c> (and optionally <c>token_type_ids</c>) <c>[batch, sequence]</c> and nothing else, a Float
     /// <c>[batch, sequence, hidden]</c> output — and loads the vocabulary. Throws naming what does not fit.
     /// </summary>
-    public static (EmbeddingModel Model, int FixedSequenceLength) Prepare(OnnxModel model, EmbeddingSource source)
+    public static EmbeddingModel Prepare(OnnxModel model, EmbeddingSource source)
     {
         BertSignature signature = BertSignature.Of(model, outputName: null);
         ModelMetadata metadata = model.Metadata;
@@ -54,15 +59,11 @@ internal sealed class EmbeddingEndpoint : IDisposable
         }
 
         Dimension sequence = metadata.Inputs[signature.InputIdsIndex].Shape[1];
-        int fixedLength = sequence.IsFixed ? checked((int)sequence.Value) : 0;
-        int maxLength = fixedLength > 0 ? Math.Min(fixedLength, source.MaxInputLength) : source.MaxInputLength;
+        int maxLength = sequence.IsFixed ? (int)Math.Min(sequence.Value, source.MaxInputLength) : source.MaxInputLength;
         BertTokenizer tokenizer = BertTokenizer.FromVocabularyFile(source.VocabularyPath);
         var options = new EmbeddingModelOptions { Pooling = source.Pooling, MaxSequenceLength = maxLength, MaxIdleRunners = 0 };
-        return (EmbeddingModel.Create(model, tokenizer, options, ownsModel: false), fixedLength);
+        return EmbeddingModel.Create(model, tokenizer, options, ownsModel: false);
     }
-
-    public static EmbeddingEndpoint Create(ServedModel model, EmbeddingModel embeddingModel, EmbeddingSource source, int fixedSequenceLength) =>
-        new(model, embeddingModel, source, fixedSequenceLength);
 
     public void Dispose() => Model.Dispose();
 }

@@ -62,7 +62,7 @@ internal static class ModelLoader
 
             var metrics = new ModelMetrics(source.Name, source.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             BatcherOptions options = signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 };
-            (EmbeddingModel Model, int FixedSequenceLength)? text = PrepareEmbeddings(source, model, signature, log);
+            EmbeddingModel? text = PrepareEmbeddings(source, model, signature, log);
             if (text is not null)
             {
                 // Texts come in every length: the batcher pads them to the batch's longest (mask 0) and trims back.
@@ -71,9 +71,9 @@ internal static class ModelLoader
 
             var batcher = new DynamicBatcher(source.Name, signature, () => new RunnerExecutor(model.CreateRunner()), options, metrics);
             var served = new ServedModel(source.Name, source.Version, model, signature, batcher, metrics);
-            if (text is { } t)
+            if (text is not null)
             {
-                served.Embeddings = EmbeddingEndpoint.Create(served, t.Model, source.Embedding!, t.FixedSequenceLength);
+                served.Embeddings = new EmbeddingEndpoint(served, text, source.Embedding!);
             }
             try
             {
@@ -103,7 +103,7 @@ internal static class ModelLoader
     /// Loads the text side of a model given a vocabulary. An explicit <c>--tokenizer</c> on a model that is no encoder
     /// fails start-up; a sidecar <c>vocab.txt</c> next to one is only a guess, so it is skipped with a warning.
     /// </summary>
-    private static (EmbeddingModel Model, int FixedSequenceLength)? PrepareEmbeddings(ModelSource source, Aot.Runtime.OnnxModel model, ServingSignature signature, Action<string> log)
+    private static EmbeddingModel? PrepareEmbeddings(ModelSource source, Aot.Runtime.OnnxModel model, ServingSignature signature, Action<string> log)
     {
         if (source.Embedding is not { } text)
         {
@@ -111,7 +111,7 @@ internal static class ModelLoader
         }
 
         string? problem = signature.IsBatchable ? null : "its dimension 0 is not a symbolic batch dimension";
-        (EmbeddingModel Model, int FixedSequenceLength)? prepared = null;
+        EmbeddingModel? prepared = null;
         if (problem is null)
         {
             try
