@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the default model: fetch all-MiniLM-L6-v2 (cached) and serve it with the aot server
-# (KServe V2 / TF Serving on http://localhost:8000, binary protocol on :8001). Extra arguments go to `aot serve`.
+# (KServe V2 / TF Serving and TEI /embed on http://localhost:8000, binary protocol on :8001). Extra arguments go to `aot serve`.
 # `bash run.sh --smoke` instead loads the model in process, prints its signature and times the 0-byte run path.
 set -euo pipefail
 cd "$(dirname "$0")"
