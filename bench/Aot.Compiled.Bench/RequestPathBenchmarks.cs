@@ -1,4 +1,3 @@
-using Aot.Client.Protocol;
 using Aot.Models;
 using Aot.Runtime;
 using Aot.Server.Batching;
@@ -7,6 +6,7 @@ using Aot.Server.Hosting;
 using Aot.Server.Models;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
+using Aot.Protocol;
 
 namespace Aot.Compiled.Bench;
 

@@ -1,3 +1,4 @@
+using Aot.Protocol;
 using Aot.Models;
 using Aot.Runtime;
 using BenchmarkDotNet.Attributes;

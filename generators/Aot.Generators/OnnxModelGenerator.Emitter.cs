@@ -13,6 +13,7 @@ public sealed partial class OnnxModelGenerator
     internal static class Emitter
     {
         private const string Runtime = "global::Aot.Runtime";
+        private const string Protocol = "global::Aot.Protocol";
         private const string Span = "global::System.Span";
         private const string ReadOnlySpan = "global::System.ReadOnlySpan";
 
@@ -211,7 +212,7 @@ public sealed partial class OnnxModelGenerator
                 }
 
                 // A tensor with no declared shape is compared as ONNX Runtime reports it: rank 0.
-                w.WriteLine("new " + Runtime + ".TensorSpec(" + String(t.OnnxName) + ", " + Runtime + ".ElementType." + t.ElementTypeName
+                w.WriteLine("new " + Runtime + ".TensorSpec(" + String(t.OnnxName) + ", " + Protocol + ".ElementType." + t.ElementTypeName
                     + ", " + LongArray(dims) + ", " + (symbols.Count == 0 ? "global::System.Array.Empty<string?>()" : "new string?[] { " + string.Join(", ", symbols) + " }") + "),");
             }
 
@@ -426,7 +427,7 @@ public sealed partial class OnnxModelGenerator
                 w.WriteLine("public static " + ReadOnlySpan + "<byte> NameUtf8 => " + String(t.OnnxName) + "u8;");
                 w.WriteLine();
                 w.WriteLine("/// <summary>The element type (" + Xml(t.CSharpType.Replace("global::", "")) + " in C#).</summary>");
-                w.WriteLine("public const " + Runtime + ".ElementType ElementType = " + Runtime + ".ElementType." + t.ElementTypeName + ";");
+                w.WriteLine("public const " + Protocol + ".ElementType ElementType = " + Protocol + ".ElementType." + t.ElementTypeName + ";");
                 w.WriteLine();
                 w.WriteLine(t.HasShape
                     ? "/// <summary>The number of dimensions.</summary>"

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using Aot.Client.Protocol;
+using Aot.Protocol.Wire;
 
 namespace Aot.Client.Typed;
 

@@ -1,8 +1,10 @@
+using Aot.Client.Protocol;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
 using System.Threading.Tasks.Sources;
-using Aot.Client.Protocol;
+using Aot.Protocol;
+using Aot.Protocol.Wire;
 
 namespace Aot.Client.Typed;
 

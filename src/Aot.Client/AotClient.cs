@@ -5,6 +5,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Aot.Client.Protocol;
+using Aot.Protocol;
+using Aot.Protocol.Wire;
 
 namespace Aot.Client;
 

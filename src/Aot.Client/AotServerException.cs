@@ -1,4 +1,5 @@
-using Aot.Client.Protocol;
+using Aot.Protocol;
+using Aot.Protocol.Wire;
 
 namespace Aot.Client;
 
@@ -7,13 +8,13 @@ public sealed class AotServerException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public AotServerException(ErrorCode code, string message)
-        : base($"{(int)code} {code}: {message}")
+        : base($"{WireErrorCodes.ToWire(code)} {code}: {message}")
     {
         Code = code;
         ServerMessage = message;
     }
 
-    /// <summary>The error code (the HTTP status of the same failure).</summary>
+    /// <summary>Why the request failed (the frame's code, read with <see cref="WireErrorCodes.FromWire"/>).</summary>
     public ErrorCode Code { get; }
 
     /// <summary>The server's message, as sent.</summary>

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Aot.Client.Protocol;
+using Aot.Protocol;
 
 namespace Aot.Client;
 
@@ -7,7 +7,7 @@ namespace Aot.Client;
 public readonly struct InputTensor
 {
     /// <summary>Creates an input from raw bytes (for BF16 or data already in wire format).</summary>
-    public InputTensor(string name, WireDataType dataType, long[] shape, ReadOnlyMemory<byte> data)
+    public InputTensor(string name, ElementType dataType, long[] shape, ReadOnlyMemory<byte> data)
     {
         Name = name ?? throw new ArgumentNullException(nameof(name));
         DataType = dataType;
@@ -19,7 +19,7 @@ public readonly struct InputTensor
     public string Name { get; }
 
     /// <summary>Element type.</summary>
-    public WireDataType DataType { get; }
+    public ElementType DataType { get; }
 
     /// <summary>Shape; the product times the element size must equal the data length.</summary>
     public long[] Shape { get; }
@@ -29,7 +29,7 @@ public readonly struct InputTensor
 
     /// <summary>
     /// Creates a string (BYTES) input: each value becomes a little-endian <c>u32</c> byte length followed by its
-    /// UTF-8 bytes (the wire form of <see cref="WireDataType.String"/>). <paramref name="values"/> holds product(shape) strings.
+    /// UTF-8 bytes (the wire form of <see cref="ElementType.String"/>). <paramref name="values"/> holds product(shape) strings.
     /// </summary>
     public static InputTensor FromStrings(string name, long[] shape, IReadOnlyList<string> values)
     {
@@ -49,10 +49,10 @@ public readonly struct InputTensor
             at += 4 + length;
         }
 
-        return new InputTensor(name, WireDataType.String, shape, data);
+        return new InputTensor(name, ElementType.String, shape, data);
     }
 
     /// <summary>Creates an input from an array of values (copied to bytes once).</summary>
     public static InputTensor Create<T>(string name, long[] shape, T[] values) where T : unmanaged =>
-        new(name, WireDataTypes.Of<T>(), shape, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        new(name, ElementTypes.Of<T>(), shape, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 }

@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
-using Aot.Client.Protocol;
+using Aot.Protocol;
 
 namespace Aot.Client;
 
 /// <summary>One output of an inference response. Its data lives in the response's pooled buffer.</summary>
 public sealed class OutputTensor
 {
-    internal OutputTensor(string name, WireDataType dataType, long[] shape, ReadOnlyMemory<byte> data)
+    internal OutputTensor(string name, ElementType dataType, long[] shape, ReadOnlyMemory<byte> data)
     {
         Name = name;
         DataType = dataType;
@@ -18,7 +18,7 @@ public sealed class OutputTensor
     public string Name { get; }
 
     /// <summary>Element type.</summary>
-    public WireDataType DataType { get; }
+    public ElementType DataType { get; }
 
     /// <summary>Shape of this request's part of the output.</summary>
     public long[] Shape { get; }
@@ -29,11 +29,11 @@ public sealed class OutputTensor
     /// <summary>The data as <typeparamref name="T"/> values; valid until the <see cref="InferResult"/> is disposed.</summary>
     public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged => MemoryMarshal.Cast<byte, T>(Data.Span);
 
-    /// <summary>Decodes a string (<see cref="WireDataType.String"/>) output: one string per element, row-major.</summary>
+    /// <summary>Decodes a string (<see cref="ElementType.String"/>) output: one string per element, row-major.</summary>
     /// <exception cref="InvalidOperationException">The output is not a string tensor, or its data is malformed.</exception>
     public string[] ToStrings()
     {
-        if (DataType != WireDataType.String)
+        if (DataType != ElementType.String)
         {
             throw new InvalidOperationException($"Output '{Name}' holds {DataType} elements, not strings.");
         }

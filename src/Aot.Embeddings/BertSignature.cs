@@ -1,4 +1,5 @@
 using Aot.Runtime;
+using Aot.Protocol;
 
 namespace Aot.Embeddings;
 

@@ -1,10 +1,10 @@
-using Aot.Client.Protocol;
 using Aot.Compiled.Tests.Infrastructure;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Compiled;
 using Aot.Server.Hosting;
 using Aot.Server.Models;
+using Aot.Protocol;
 
 namespace Aot.Compiled.Tests;
 

@@ -4,6 +4,7 @@ using Aot.Client;
 using Aot.Client.Typed;
 using Aot.Compiled.Tests.Infrastructure;
 using Aot.Runtime;
+using Aot.Protocol;
 
 namespace Aot.Compiled.Tests;
 
@@ -104,7 +105,7 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
         typed.TokenTypeIds(1, 3).Clear();
 
         AotServerException error = await Assert.ThrowsAsync<AotServerException>(async () => await typed.InferAsync());
-        Assert.Equal(Aot.Client.Protocol.ErrorCode.BadRequest, error.Code);
+        Assert.Equal(Aot.Protocol.ErrorCode.BadRequest, error.Code);
         Assert.StartsWith("Inputs 'input_ids' and 'attention_mask' disagree on dimension", error.ServerMessage, StringComparison.Ordinal);
 
         // The same instance is usable again after an error.

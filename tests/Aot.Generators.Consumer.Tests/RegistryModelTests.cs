@@ -1,6 +1,7 @@
 using Aot.Generators.Consumer.Tests.Registry;
 using Aot.Models;
 using Aot.Runtime;
+using Aot.Protocol;
 
 namespace Aot.Generators.Consumer.Tests;
 

@@ -1,5 +1,6 @@
 using Aot.Generators.Onnx;
 using Aot.Generators.Tests.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Generators.Tests;
 

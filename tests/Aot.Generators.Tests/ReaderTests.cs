@@ -1,6 +1,7 @@
 using Aot.Generators.Onnx;
 using Aot.Generators.Tests.Infrastructure;
 using Aot.Generators.Tests.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Generators.Tests;
 

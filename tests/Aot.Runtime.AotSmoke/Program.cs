@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Aot.Runtime;
+using Aot.Protocol;
 
 // Loads a model, prints its signature, fills every input with a deterministic pattern (symbolic dimensions
 // set to 1, or to the value given as NAME=N), and times runs through the zero-allocation path.

@@ -1,3 +1,4 @@
+using Aot.Protocol;
 using Aot.Models.Onnx;
 
 namespace Aot.Runtime.Tests;

@@ -1,3 +1,4 @@
+using Aot.Protocol;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,3 +1,4 @@
+using Aot.Protocol;
 namespace Aot.Runtime.Tests;
 
 public class ModelSignatureTests

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Aot.Client.Protocol;
+using Aot.Protocol;
 
 namespace Aot.LoadGen.Workloads;
 
@@ -88,14 +88,14 @@ internal static class JsonBodies
         json.WriteStartArray("data");
         switch (input.DataType)
         {
-            case WireDataType.Float:
+            case ElementType.Float:
                 foreach (float value in MemoryMarshal.Cast<byte, float>(input.Bytes))
                 {
                     json.WriteNumberValue(value);
                 }
 
                 break;
-            case WireDataType.Int64:
+            case ElementType.Int64:
                 foreach (long value in MemoryMarshal.Cast<byte, long>(input.Bytes))
                 {
                     json.WriteNumberValue(value);

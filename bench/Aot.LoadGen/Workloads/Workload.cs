@@ -1,5 +1,5 @@
-using Aot.Client;
 using Aot.Client.Protocol;
+using Aot.Client;
 
 namespace Aot.LoadGen.Workloads;
 

@@ -1,7 +1,7 @@
 namespace Aot.Generators.Model;
 
 /// <summary>
-/// ONNX element types the typed API binds, as <c>Aot.Runtime.ElementType</c> members and C# types; the same set as
+/// ONNX element types the typed API binds, as <c>Aot.Protocol.ElementType</c> members and C# types; the same set as
 /// <c>ElementTypes.IsSupported</c> (no sub-byte, FP8 or complex types, which have no C# element type to span over).
 /// </summary>
 internal static class ElementTypeMap
@@ -23,7 +23,7 @@ internal static class ElementTypeMap
             11 => ("Double", "double"),
             12 => ("UInt32", "uint"),
             13 => ("UInt64", "ulong"),
-            16 => ("BFloat16", "global::Aot.Runtime.BFloat16"),
+            16 => ("BFloat16", "global::Aot.Protocol.BFloat16"),
             _ => ("", ""),
         };
         return runtimeName.Length > 0;

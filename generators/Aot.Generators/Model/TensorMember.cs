@@ -7,7 +7,7 @@ namespace Aot.Generators.Model;
 /// <param name="AccessorName">Input: the method that sets the shape (X, or SetX for strings). Output: the property (X) or method (GetX for strings).</param>
 /// <param name="ShapeName">Output only: the property with the actual shape (XShape).</param>
 /// <param name="ElementType">TensorProto.DataType value.</param>
-/// <param name="ElementTypeName">Member of <c>Aot.Runtime.ElementType</c>, e.g. <c>Int64</c>.</param>
+/// <param name="ElementTypeName">Member of <c>Aot.Protocol.ElementType</c>, e.g. <c>Int64</c>.</param>
 /// <param name="CSharpType">Element type in C#, e.g. <c>long</c> or <c>global::System.Half</c>.</param>
 /// <param name="TypeText">Type in ONNX words for docs, e.g. <c>int64 [batch, sequence]</c>.</param>
 /// <param name="HasShape">False when the model gives no shape (unknown rank): the input method takes the shape.</param>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Aot.Protocol.Wire;
 
 namespace Aot.Client.Protocol;
 

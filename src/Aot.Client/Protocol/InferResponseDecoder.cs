@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
+using Aot.Protocol;
+using Aot.Protocol.Wire;
 
 namespace Aot.Client.Protocol;
 
@@ -18,7 +20,7 @@ public static class InferResponseDecoder
             int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
             string name = Encoding.UTF8.GetString(payload.Slice(at + 2, nameLength));
             at += 2 + nameLength;
-            var type = (WireDataType)payload[at++];
+            var type = (ElementType)payload[at++];
             int rank = payload[at++];
             var shape = new long[rank];
             for (int d = 0; d < rank; d++)
@@ -39,7 +41,7 @@ public static class InferResponseDecoder
     /// <summary>Reads an Error payload: the code and the message.</summary>
     public static (ErrorCode Code, string Message) ReadError(ReadOnlySpan<byte> payload)
     {
-        var code = (ErrorCode)BinaryPrimitives.ReadUInt16LittleEndian(payload);
+        ErrorCode code = WireErrorCodes.FromWire(BinaryPrimitives.ReadUInt16LittleEndian(payload));
         int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[2..]);
         return (code, Encoding.UTF8.GetString(payload.Slice(6, length)));
     }

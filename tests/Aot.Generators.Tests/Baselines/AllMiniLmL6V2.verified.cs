@@ -38,15 +38,15 @@ namespace Consumer
 
         private static readonly global::Aot.Runtime.TensorSpec[] s_inputSpecs = new global::Aot.Runtime.TensorSpec[]
         {
-            new global::Aot.Runtime.TensorSpec("input_ids", global::Aot.Runtime.ElementType.Int64, new long[] { -1, -1 }, new string?[] { "batch_size", "sequence_length" }),
-            new global::Aot.Runtime.TensorSpec("attention_mask", global::Aot.Runtime.ElementType.Int64, new long[] { -1, -1 }, new string?[] { "batch_size", "sequence_length" }),
-            new global::Aot.Runtime.TensorSpec("token_type_ids", global::Aot.Runtime.ElementType.Int64, new long[] { -1, -1 }, new string?[] { "batch_size", "sequence_length" }),
+            new global::Aot.Runtime.TensorSpec("input_ids", global::Aot.Protocol.ElementType.Int64, new long[] { -1, -1 }, new string?[] { "batch_size", "sequence_length" }),
+            new global::Aot.Runtime.TensorSpec("attention_mask", global::Aot.Protocol.ElementType.Int64, new long[] { -1, -1 }, new string?[] { "batch_size", "sequence_length" }),
+            new global::Aot.Runtime.TensorSpec("token_type_ids", global::Aot.Protocol.ElementType.Int64, new long[] { -1, -1 }, new string?[] { "batch_size", "sequence_length" }),
         };
 
         private static readonly global::Aot.Runtime.TensorSpec[] s_outputSpecs = new global::Aot.Runtime.TensorSpec[]
         {
-            new global::Aot.Runtime.TensorSpec("last_hidden_state", global::Aot.Runtime.ElementType.Float, new long[] { -1, -1, 384 }, new string?[] { "batch_size", "sequence_length", null }),
-            new global::Aot.Runtime.TensorSpec("924", global::Aot.Runtime.ElementType.Float, new long[] { -1, 384 }, new string?[] { "batch_size", null }),
+            new global::Aot.Runtime.TensorSpec("last_hidden_state", global::Aot.Protocol.ElementType.Float, new long[] { -1, -1, 384 }, new string?[] { "batch_size", "sequence_length", null }),
+            new global::Aot.Runtime.TensorSpec("924", global::Aot.Protocol.ElementType.Float, new long[] { -1, 384 }, new string?[] { "batch_size", null }),
         };
 
         private readonly global::Aot.Runtime.OnnxModel _model;
@@ -172,7 +172,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "input_ids"u8;
 
                 /// <summary>The element type (long in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int64;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int64;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;
@@ -194,7 +194,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "attention_mask"u8;
 
                 /// <summary>The element type (long in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int64;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int64;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;
@@ -216,7 +216,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "token_type_ids"u8;
 
                 /// <summary>The element type (long in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int64;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int64;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;
@@ -242,7 +242,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "last_hidden_state"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 3;
@@ -264,7 +264,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "924"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;

@@ -61,41 +61,41 @@ namespace Consumer
 
         private static readonly global::Aot.Runtime.TensorSpec[] s_inputSpecs = new global::Aot.Runtime.TensorSpec[]
         {
-            new global::Aot.Runtime.TensorSpec("in_float", global::Aot.Runtime.ElementType.Float, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_uint8", global::Aot.Runtime.ElementType.UInt8, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_int8", global::Aot.Runtime.ElementType.Int8, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_uint16", global::Aot.Runtime.ElementType.UInt16, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_int16", global::Aot.Runtime.ElementType.Int16, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_int32", global::Aot.Runtime.ElementType.Int32, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_int64", global::Aot.Runtime.ElementType.Int64, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_string", global::Aot.Runtime.ElementType.String, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_bool", global::Aot.Runtime.ElementType.Bool, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_float16", global::Aot.Runtime.ElementType.Float16, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_double", global::Aot.Runtime.ElementType.Double, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_uint32", global::Aot.Runtime.ElementType.UInt32, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_uint64", global::Aot.Runtime.ElementType.UInt64, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("in_bfloat16", global::Aot.Runtime.ElementType.BFloat16, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("scalar", global::Aot.Runtime.ElementType.Float, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>()),
-            new global::Aot.Runtime.TensorSpec("any_rank", global::Aot.Runtime.ElementType.Float, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>()),
+            new global::Aot.Runtime.TensorSpec("in_float", global::Aot.Protocol.ElementType.Float, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_uint8", global::Aot.Protocol.ElementType.UInt8, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_int8", global::Aot.Protocol.ElementType.Int8, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_uint16", global::Aot.Protocol.ElementType.UInt16, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_int16", global::Aot.Protocol.ElementType.Int16, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_int32", global::Aot.Protocol.ElementType.Int32, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_int64", global::Aot.Protocol.ElementType.Int64, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_string", global::Aot.Protocol.ElementType.String, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_bool", global::Aot.Protocol.ElementType.Bool, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_float16", global::Aot.Protocol.ElementType.Float16, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_double", global::Aot.Protocol.ElementType.Double, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_uint32", global::Aot.Protocol.ElementType.UInt32, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_uint64", global::Aot.Protocol.ElementType.UInt64, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("in_bfloat16", global::Aot.Protocol.ElementType.BFloat16, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("scalar", global::Aot.Protocol.ElementType.Float, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>()),
+            new global::Aot.Runtime.TensorSpec("any_rank", global::Aot.Protocol.ElementType.Float, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>()),
         };
 
         private static readonly global::Aot.Runtime.TensorSpec[] s_outputSpecs = new global::Aot.Runtime.TensorSpec[]
         {
-            new global::Aot.Runtime.TensorSpec("out_float", global::Aot.Runtime.ElementType.Float, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_uint8", global::Aot.Runtime.ElementType.UInt8, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_int8", global::Aot.Runtime.ElementType.Int8, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_uint16", global::Aot.Runtime.ElementType.UInt16, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_int16", global::Aot.Runtime.ElementType.Int16, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_int32", global::Aot.Runtime.ElementType.Int32, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_int64", global::Aot.Runtime.ElementType.Int64, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_string", global::Aot.Runtime.ElementType.String, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_bool", global::Aot.Runtime.ElementType.Bool, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_float16", global::Aot.Runtime.ElementType.Float16, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_double", global::Aot.Runtime.ElementType.Double, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_uint32", global::Aot.Runtime.ElementType.UInt32, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_uint64", global::Aot.Runtime.ElementType.UInt64, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("out_bfloat16", global::Aot.Runtime.ElementType.BFloat16, new long[] { -1 }, new string?[] { "n" }),
-            new global::Aot.Runtime.TensorSpec("any_rank_out", global::Aot.Runtime.ElementType.Float, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>()),
+            new global::Aot.Runtime.TensorSpec("out_float", global::Aot.Protocol.ElementType.Float, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_uint8", global::Aot.Protocol.ElementType.UInt8, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_int8", global::Aot.Protocol.ElementType.Int8, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_uint16", global::Aot.Protocol.ElementType.UInt16, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_int16", global::Aot.Protocol.ElementType.Int16, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_int32", global::Aot.Protocol.ElementType.Int32, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_int64", global::Aot.Protocol.ElementType.Int64, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_string", global::Aot.Protocol.ElementType.String, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_bool", global::Aot.Protocol.ElementType.Bool, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_float16", global::Aot.Protocol.ElementType.Float16, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_double", global::Aot.Protocol.ElementType.Double, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_uint32", global::Aot.Protocol.ElementType.UInt32, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_uint64", global::Aot.Protocol.ElementType.UInt64, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("out_bfloat16", global::Aot.Protocol.ElementType.BFloat16, new long[] { -1 }, new string?[] { "n" }),
+            new global::Aot.Runtime.TensorSpec("any_rank_out", global::Aot.Protocol.ElementType.Float, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>()),
         };
 
         private readonly global::Aot.Runtime.OnnxModel _model;
@@ -230,7 +230,7 @@ namespace Consumer
         /// <param name="n">Dimension 0, <c>n</c>.</param>
         /// <returns>The runner's pinned buffer for this input, one element per entry of the shape's product; valid until this input's shape changes or the instance is disposed. Its contents are kept between runs.</returns>
         /// <exception cref="global::Aot.Runtime.ModelInputException">A dimension is negative or too large.</exception>
-        public global::System.Span<global::Aot.Runtime.BFloat16> InBfloat16(int n) => _runner.GetInputBuffer<global::Aot.Runtime.BFloat16>(13, stackalloc long[] { n });
+        public global::System.Span<global::Aot.Protocol.BFloat16> InBfloat16(int n) => _runner.GetInputBuffer<global::Aot.Protocol.BFloat16>(13, stackalloc long[] { n });
 
         /// <summary>Sets the shape of input <c>scalar</c> (float scalar) and returns its buffer, to fill before <see cref="Run"/>.</summary>
         /// <returns>The runner's pinned buffer for this input, one element per entry of the shape's product; valid until this input's shape changes or the instance is disposed. Its contents are kept between runs.</returns>
@@ -339,7 +339,7 @@ namespace Consumer
 
         /// <summary>The data of output <c>out_bfloat16</c> (bfloat16 [n]) after the last <see cref="Run"/>, in row-major order; its shape is <see cref="OutBfloat16Shape"/>.</summary>
         /// <remarks>A view of the runner's output buffer: valid until the next <see cref="Run"/> or <see cref="Dispose"/>.</remarks>
-        public global::System.ReadOnlySpan<global::Aot.Runtime.BFloat16> OutBfloat16 => _runner.GetOutput<global::Aot.Runtime.BFloat16>(13);
+        public global::System.ReadOnlySpan<global::Aot.Protocol.BFloat16> OutBfloat16 => _runner.GetOutput<global::Aot.Protocol.BFloat16>(13);
 
         /// <summary>The shape of output <c>out_bfloat16</c> after the last <see cref="Run"/>.</summary>
         public global::System.ReadOnlySpan<long> OutBfloat16Shape => _runner.GetOutputShape(13);
@@ -383,7 +383,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_float"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -405,7 +405,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_uint8"u8;
 
                 /// <summary>The element type (byte in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.UInt8;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.UInt8;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -427,7 +427,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_int8"u8;
 
                 /// <summary>The element type (sbyte in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int8;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int8;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -449,7 +449,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_uint16"u8;
 
                 /// <summary>The element type (ushort in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.UInt16;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.UInt16;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -471,7 +471,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_int16"u8;
 
                 /// <summary>The element type (short in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int16;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int16;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -493,7 +493,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_int32"u8;
 
                 /// <summary>The element type (int in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int32;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int32;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -515,7 +515,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_int64"u8;
 
                 /// <summary>The element type (long in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int64;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int64;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -537,7 +537,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_string"u8;
 
                 /// <summary>The element type (string in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.String;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.String;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -559,7 +559,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_bool"u8;
 
                 /// <summary>The element type (bool in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Bool;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Bool;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -581,7 +581,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_float16"u8;
 
                 /// <summary>The element type (System.Half in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float16;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float16;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -603,7 +603,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_double"u8;
 
                 /// <summary>The element type (double in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Double;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Double;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -625,7 +625,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_uint32"u8;
 
                 /// <summary>The element type (uint in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.UInt32;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.UInt32;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -647,7 +647,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_uint64"u8;
 
                 /// <summary>The element type (ulong in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.UInt64;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.UInt64;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -668,8 +668,8 @@ namespace Consumer
                 /// <summary>The name in the model, as UTF-8 bytes.</summary>
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "in_bfloat16"u8;
 
-                /// <summary>The element type (Aot.Runtime.BFloat16 in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.BFloat16;
+                /// <summary>The element type (Aot.Protocol.BFloat16 in C#).</summary>
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.BFloat16;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -691,7 +691,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "scalar"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 0;
@@ -713,7 +713,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "any_rank"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions: -1, the model does not declare a shape.</summary>
                 public const int Rank = -1;
@@ -739,7 +739,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_float"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -761,7 +761,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_uint8"u8;
 
                 /// <summary>The element type (byte in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.UInt8;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.UInt8;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -783,7 +783,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_int8"u8;
 
                 /// <summary>The element type (sbyte in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int8;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int8;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -805,7 +805,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_uint16"u8;
 
                 /// <summary>The element type (ushort in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.UInt16;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.UInt16;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -827,7 +827,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_int16"u8;
 
                 /// <summary>The element type (short in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int16;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int16;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -849,7 +849,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_int32"u8;
 
                 /// <summary>The element type (int in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int32;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int32;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -871,7 +871,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_int64"u8;
 
                 /// <summary>The element type (long in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int64;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int64;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -893,7 +893,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_string"u8;
 
                 /// <summary>The element type (string in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.String;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.String;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -915,7 +915,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_bool"u8;
 
                 /// <summary>The element type (bool in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Bool;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Bool;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -937,7 +937,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_float16"u8;
 
                 /// <summary>The element type (System.Half in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float16;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float16;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -959,7 +959,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_double"u8;
 
                 /// <summary>The element type (double in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Double;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Double;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -981,7 +981,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_uint32"u8;
 
                 /// <summary>The element type (uint in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.UInt32;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.UInt32;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -1003,7 +1003,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_uint64"u8;
 
                 /// <summary>The element type (ulong in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.UInt64;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.UInt64;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -1024,8 +1024,8 @@ namespace Consumer
                 /// <summary>The name in the model, as UTF-8 bytes.</summary>
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "out_bfloat16"u8;
 
-                /// <summary>The element type (Aot.Runtime.BFloat16 in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.BFloat16;
+                /// <summary>The element type (Aot.Protocol.BFloat16 in C#).</summary>
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.BFloat16;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -1047,7 +1047,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "any_rank_out"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions: -1, the model does not declare a shape.</summary>
                 public const int Rank = -1;

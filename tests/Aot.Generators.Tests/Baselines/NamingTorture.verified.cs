@@ -45,21 +45,21 @@ namespace Consumer
 
         private static readonly global::Aot.Runtime.TensorSpec[] s_inputSpecs = new global::Aot.Runtime.TensorSpec[]
         {
-            new global::Aot.Runtime.TensorSpec("input:0", global::Aot.Runtime.ElementType.Float, new long[] { -1, 3 }, new string?[] { "batch size", null }),
-            new global::Aot.Runtime.TensorSpec("input_0", global::Aot.Runtime.ElementType.Float, new long[] { -1, -1, -1 }, new string?[] { "batch", "class", "batch" }),
-            new global::Aot.Runtime.TensorSpec("2nd-input", global::Aot.Runtime.ElementType.Float, new long[] { -1, -1, -1 }, new string?[] { null, "2d", null }),
-            new global::Aot.Runtime.TensorSpec("class", global::Aot.Runtime.ElementType.Int32, new long[] { -1, -1 }, new string?[] { "N", "n" }),
-            new global::Aot.Runtime.TensorSpec("run", global::Aot.Runtime.ElementType.Float, new long[] { 1 }, new string?[] { null }),
-            new global::Aot.Runtime.TensorSpec("name", global::Aot.Runtime.ElementType.String, new long[] { -1 }, new string?[] { "count" }),
-            new global::Aot.Runtime.TensorSpec("", global::Aot.Runtime.ElementType.Float, new long[] { -1, 0 }, new string?[] { "values", null }),
+            new global::Aot.Runtime.TensorSpec("input:0", global::Aot.Protocol.ElementType.Float, new long[] { -1, 3 }, new string?[] { "batch size", null }),
+            new global::Aot.Runtime.TensorSpec("input_0", global::Aot.Protocol.ElementType.Float, new long[] { -1, -1, -1 }, new string?[] { "batch", "class", "batch" }),
+            new global::Aot.Runtime.TensorSpec("2nd-input", global::Aot.Protocol.ElementType.Float, new long[] { -1, -1, -1 }, new string?[] { null, "2d", null }),
+            new global::Aot.Runtime.TensorSpec("class", global::Aot.Protocol.ElementType.Int32, new long[] { -1, -1 }, new string?[] { "N", "n" }),
+            new global::Aot.Runtime.TensorSpec("run", global::Aot.Protocol.ElementType.Float, new long[] { 1 }, new string?[] { null }),
+            new global::Aot.Runtime.TensorSpec("name", global::Aot.Protocol.ElementType.String, new long[] { -1 }, new string?[] { "count" }),
+            new global::Aot.Runtime.TensorSpec("", global::Aot.Protocol.ElementType.Float, new long[] { -1, 0 }, new string?[] { "values", null }),
         };
 
         private static readonly global::Aot.Runtime.TensorSpec[] s_outputSpecs = new global::Aot.Runtime.TensorSpec[]
         {
-            new global::Aot.Runtime.TensorSpec("half out", global::Aot.Runtime.ElementType.Float, new long[] { -1, 3 }, new string?[] { "batch", null }),
-            new global::Aot.Runtime.TensorSpec("half_out_shape", global::Aot.Runtime.ElementType.Float, new long[] { -1 }, new string?[] { "batch" }),
-            new global::Aot.Runtime.TensorSpec("naming_torture", global::Aot.Runtime.ElementType.Int64, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>()),
-            new global::Aot.Runtime.TensorSpec("日本語", global::Aot.Runtime.ElementType.Bool, new long[] { 2 }, new string?[] { null }),
+            new global::Aot.Runtime.TensorSpec("half out", global::Aot.Protocol.ElementType.Float, new long[] { -1, 3 }, new string?[] { "batch", null }),
+            new global::Aot.Runtime.TensorSpec("half_out_shape", global::Aot.Protocol.ElementType.Float, new long[] { -1 }, new string?[] { "batch" }),
+            new global::Aot.Runtime.TensorSpec("naming_torture", global::Aot.Protocol.ElementType.Int64, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>()),
+            new global::Aot.Runtime.TensorSpec("日本語", global::Aot.Protocol.ElementType.Bool, new long[] { 2 }, new string?[] { null }),
         };
 
         private readonly global::Aot.Runtime.OnnxModel _model;
@@ -223,7 +223,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "input:0"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;
@@ -245,7 +245,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "input_0"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 3;
@@ -267,7 +267,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "2nd-input"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 3;
@@ -289,7 +289,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "class"u8;
 
                 /// <summary>The element type (int in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int32;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int32;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;
@@ -311,7 +311,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "run"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -333,7 +333,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "name"u8;
 
                 /// <summary>The element type (string in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.String;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.String;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -355,7 +355,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => ""u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;
@@ -381,7 +381,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "half out"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;
@@ -403,7 +403,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "half_out_shape"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;
@@ -425,7 +425,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "naming_torture"u8;
 
                 /// <summary>The element type (long in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Int64;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Int64;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 0;
@@ -447,7 +447,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "日本語"u8;
 
                 /// <summary>The element type (bool in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Bool;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Bool;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 1;

@@ -32,12 +32,12 @@ namespace Consumer
 
         private static readonly global::Aot.Runtime.TensorSpec[] s_inputSpecs = new global::Aot.Runtime.TensorSpec[]
         {
-            new global::Aot.Runtime.TensorSpec("data_0", global::Aot.Runtime.ElementType.Float, new long[] { 1, 3, 224, 224 }, new string?[] { null, null, null, null }),
+            new global::Aot.Runtime.TensorSpec("data_0", global::Aot.Protocol.ElementType.Float, new long[] { 1, 3, 224, 224 }, new string?[] { null, null, null, null }),
         };
 
         private static readonly global::Aot.Runtime.TensorSpec[] s_outputSpecs = new global::Aot.Runtime.TensorSpec[]
         {
-            new global::Aot.Runtime.TensorSpec("softmaxout_1", global::Aot.Runtime.ElementType.Float, new long[] { 1, 1000 }, new string?[] { null, null }),
+            new global::Aot.Runtime.TensorSpec("softmaxout_1", global::Aot.Protocol.ElementType.Float, new long[] { 1, 1000 }, new string?[] { null, null }),
         };
 
         private readonly global::Aot.Runtime.OnnxModel _model;
@@ -137,7 +137,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "data_0"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 4;
@@ -163,7 +163,7 @@ namespace Consumer
                 public static global::System.ReadOnlySpan<byte> NameUtf8 => "softmaxout_1"u8;
 
                 /// <summary>The element type (float in C#).</summary>
-                public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+                public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
                 /// <summary>The number of dimensions.</summary>
                 public const int Rank = 2;

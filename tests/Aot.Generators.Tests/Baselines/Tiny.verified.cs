@@ -30,12 +30,12 @@ public sealed partial class Tiny : global::System.IDisposable
 
     private static readonly global::Aot.Runtime.TensorSpec[] s_inputSpecs = new global::Aot.Runtime.TensorSpec[]
     {
-        new global::Aot.Runtime.TensorSpec("x", global::Aot.Runtime.ElementType.Float, new long[] { 1 }, new string?[] { null }),
+        new global::Aot.Runtime.TensorSpec("x", global::Aot.Protocol.ElementType.Float, new long[] { 1 }, new string?[] { null }),
     };
 
     private static readonly global::Aot.Runtime.TensorSpec[] s_outputSpecs = new global::Aot.Runtime.TensorSpec[]
     {
-        new global::Aot.Runtime.TensorSpec("y", global::Aot.Runtime.ElementType.Float, new long[] { 1 }, new string?[] { null }),
+        new global::Aot.Runtime.TensorSpec("y", global::Aot.Protocol.ElementType.Float, new long[] { 1 }, new string?[] { null }),
     };
 
     private readonly global::Aot.Runtime.OnnxModel _model;
@@ -135,7 +135,7 @@ public sealed partial class Tiny : global::System.IDisposable
             public static global::System.ReadOnlySpan<byte> NameUtf8 => "x"u8;
 
             /// <summary>The element type (float in C#).</summary>
-            public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+            public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
             /// <summary>The number of dimensions.</summary>
             public const int Rank = 1;
@@ -161,7 +161,7 @@ public sealed partial class Tiny : global::System.IDisposable
             public static global::System.ReadOnlySpan<byte> NameUtf8 => "y"u8;
 
             /// <summary>The element type (float in C#).</summary>
-            public const global::Aot.Runtime.ElementType ElementType = global::Aot.Runtime.ElementType.Float;
+            public const global::Aot.Protocol.ElementType ElementType = global::Aot.Protocol.ElementType.Float;
 
             /// <summary>The number of dimensions.</summary>
             public const int Rank = 1;

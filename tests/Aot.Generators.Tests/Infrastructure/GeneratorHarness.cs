@@ -72,6 +72,7 @@ internal static class GeneratorHarness
         string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
         return trusted.Split(Path.PathSeparator)
             .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "netstandard.dll" or "mscorlib.dll")
+            .Append(typeof(Aot.Protocol.ElementType).Assembly.Location)
             .Append(typeof(Aot.Runtime.ModelRunner).Assembly.Location)
             .Append(typeof(Aot.Server.Hosting.CompiledModel).Assembly.Location)
             .Append(typeof(Aot.Client.Typed.TypedRequest).Assembly.Location)

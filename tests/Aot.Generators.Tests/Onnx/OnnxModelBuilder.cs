@@ -1,3 +1,4 @@
+using Aot.Protocol;
 namespace Aot.Generators.Tests.Onnx;
 
 /// <summary>TensorProto.DataType values.</summary>

@@ -1,3 +1,4 @@
+using Aot.Protocol;
 namespace Aot.Generators.Tests.Onnx;
 
 /// <summary>The models the tests share: one per shape of problem the generator must handle.</summary>

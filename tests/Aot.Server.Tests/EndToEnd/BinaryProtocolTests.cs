@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Aot.Client;
-using Aot.Client.Protocol;
+using Aot.Protocol;
+using Aot.Protocol.Wire;
 
 namespace Aot.Server.Tests.EndToEnd;
 
@@ -28,7 +29,7 @@ public sealed class BinaryProtocolTests(ServerFixture fixture) : IClassFixture<S
             using InferResult result = await client.InferAsync("tiny", [InputTensor.Create("x", [1, 16], row)]);
             OutputTensor y = result["y"];
             Assert.Equal(new long[] { 1, 16 }, y.Shape);
-            Assert.Equal(WireDataType.Float, y.DataType);
+            Assert.Equal(ElementType.Float, y.DataType);
             Assert.Equal(expected, y.ToArray<float>());
         }
     }
@@ -70,7 +71,7 @@ public sealed class BinaryProtocolTests(ServerFixture fixture) : IClassFixture<S
         var wrongType = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync("tiny", [InputTensor.Create("x", [1, 16], new long[16])]));
         Assert.Equal(ErrorCode.BadRequest, wrongType.Code);
         Assert.Contains("expects datatype FP32", wrongType.ServerMessage);
-        var wrongLength = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync("tiny", [new InputTensor("x", WireDataType.Float, [1, 16], new byte[60])]));
+        var wrongLength = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync("tiny", [new InputTensor("x", ElementType.Float, [1, 16], new byte[60])]));
         Assert.Contains("needs 64 bytes but got 60", wrongLength.ServerMessage);
         var missing = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync("bert", [InputTensor.Create("input_ids", [1, 2], new long[2])]));
         Assert.Contains("Missing input 'attention_mask'", missing.ServerMessage);

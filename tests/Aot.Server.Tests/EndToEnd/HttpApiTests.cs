@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aot.Models.Onnx;
 using Aot.Server.Tests.Infrastructure;
+using Aot.Protocol;
 
 namespace Aot.Server.Tests.EndToEnd;
 

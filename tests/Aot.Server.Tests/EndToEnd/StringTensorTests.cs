@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Aot.Client;
-using Aot.Client.Protocol;
+using Aot.Protocol;
 
 namespace Aot.Server.Tests.EndToEnd;
 
@@ -114,7 +114,7 @@ public sealed class StringTensorTests(ServerFixture fixture) : IClassFixture<Ser
         for (int i = 0; i < requests.Length; i++)
         {
             OutputTensor y = results[i]["y"];
-            Assert.Equal(WireDataType.String, y.DataType);
+            Assert.Equal(ElementType.String, y.DataType);
             Assert.Equal(new long[] { requests[i].Length / 3, 3 }, y.Shape);
             Assert.Equal(requests[i], y.ToStrings());
             results[i].Dispose();
@@ -140,11 +140,11 @@ public sealed class StringTensorTests(ServerFixture fixture) : IClassFixture<Ser
 
         await using AotClient client = await AotClient.ConnectAsync("127.0.0.1", fixture.Server.Port);
         byte[] truncated = [.. Encode(["a", "b"]), 9, 0, 0, 0, (byte)'c'];
-        var malformed = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync(Model, [new InputTensor("x", WireDataType.String, [1, 3], truncated)]));
+        var malformed = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync(Model, [new InputTensor("x", ElementType.String, [1, 3], truncated)]));
         Assert.Equal(ErrorCode.BadRequest, malformed.Code);
         Assert.Contains("malformed", malformed.ServerMessage);
         byte[] notUtf8 = [.. Encode(["a", "b"]), 1, 0, 0, 0, 0xFF];
-        var invalid = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync(Model, [new InputTensor("x", WireDataType.String, [1, 3], notUtf8)]));
+        var invalid = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync(Model, [new InputTensor("x", ElementType.String, [1, 3], notUtf8)]));
         Assert.Contains("UTF-8", invalid.ServerMessage);
         var count = await Assert.ThrowsAsync<AotServerException>(() => client.InferAsync(Model, [InputTensor.FromStrings("x", [2, 3], ["a"])]));
         Assert.Contains("needs 6", count.ServerMessage);

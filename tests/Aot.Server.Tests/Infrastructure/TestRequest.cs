@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using Aot.Client.Protocol;
 using Aot.Server.Batching;
 using Aot.Server.Models;
+using Aot.Protocol;
 
 namespace Aot.Server.Tests.Infrastructure;
 

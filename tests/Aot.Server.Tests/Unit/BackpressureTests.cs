@@ -1,7 +1,7 @@
+using Aot.Client.Protocol;
 using System.Buffers;
 using System.IO.Pipelines;
 using Aot.Client;
-using Aot.Client.Protocol;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Binary;
@@ -9,6 +9,7 @@ using Aot.Server.Metrics;
 using Aot.Server.Models;
 using Aot.Server.Tests.Infrastructure;
 using OnnxDataType = Aot.Models.Onnx.OnnxDataType;
+using Aot.Protocol.Wire;
 
 namespace Aot.Server.Tests.Unit;
 

@@ -1,12 +1,13 @@
+using Aot.Client.Protocol;
 using System.Buffers;
 using System.IO.Pipelines;
 using Aot.Client;
-using Aot.Client.Protocol;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Binary;
 using Aot.Server.Models;
 using Aot.Server.Tests.Infrastructure;
+using Aot.Protocol.Wire;
 
 namespace Aot.Server.Tests.Unit;
 

@@ -1,8 +1,8 @@
+using Aot.Client.Protocol;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using Aot.Client;
-using Aot.Client.Protocol;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Binary;
@@ -10,6 +10,7 @@ using Aot.Server.Metrics;
 using Aot.Server.Models;
 using Aot.Server.Tests.Infrastructure;
 using OnnxDataType = Aot.Models.Onnx.OnnxDataType;
+using Aot.Protocol.Wire;
 
 namespace Aot.Server.Tests.Unit;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using Aot.Client.Protocol;
 using OnnxDataType = Aot.Models.Onnx.OnnxDataType;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
 using Aot.Server.Tests.Infrastructure;
+using Aot.Protocol;
 
 namespace Aot.Server.Tests.Unit;
 

@@ -1,7 +1,8 @@
+using Aot.Client.Protocol;
 using System.Buffers;
 using Aot.Client;
-using Aot.Client.Protocol;
 using Aot.Server.Binary;
+using Aot.Protocol.Wire;
 
 namespace Aot.Server.Tests.Unit;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Http;
+using Aot.Protocol;
 
 namespace Aot.Server.Tests.Unit;
 
@@ -88,7 +89,7 @@ public class JsonTensorTests
     public void Bad_values_are_400s_naming_the_input(string json, ElementType type, string expected)
     {
         var ex = Assert.Throws<InferenceException>(() => Read(json, type, 3));
-        Assert.Equal(Aot.Client.Protocol.ErrorCode.BadRequest, ex.Code);
+        Assert.Equal(Aot.Protocol.ErrorCode.BadRequest, ex.Code);
         Assert.Contains("'x'", ex.Message);
         Assert.Contains(expected, ex.Message);
     }

@@ -1,0 +1,86 @@
+using Aot.Server.Models;
+using Aot.Protocol;
+
+namespace Aot.Server.Batching;
+
+/// <summary>
+/// One inference request on its way through a model's <see cref="DynamicBatcher"/>. The protocol layer fills
+/// <see cref="Inputs"/>, the batcher copies them into the batch, runs it, and hands the request its slice of the
+/// outputs through <see cref="OnCompleted"/> (or a failure through <see cref="OnFailed"/>) on the worker thread.
+/// Subclasses (one per protocol) decide what to do with the result: write it to a socket at once, or copy it and
+/// wake an awaiting HTTP handler. Instances are pooled: one per in-flight request, reused afterwards.
+/// </summary>
+internal abstract class InferenceRequest
+{
+    protected InferenceRequest(ServingSignature signature)
+    {
+        Signature = signature;
+        Inputs = [.. signature.Inputs.Select(static i => new TensorBuffer(i.Rank))];
+        SelectedOutputs = new bool[signature.Outputs.Length];
+    }
+
+    public ServingSignature Signature { get; }
+
+    /// <summary>One tensor per model input, in model order.</summary>
+    public TensorBuffer[] Inputs { get; }
+
+    /// <summary>Which outputs the client asked for (all when it named none).</summary>
+    public bool[] SelectedOutputs { get; }
+
+    /// <summary>Rows along dimension 0 (1 for models that are not batched).</summary>
+    public long Rows => Signature.IsBatchable ? Inputs[0].Shape[0] : 1;
+
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp when the request was received.</summary>
+    public long ReceivedAt { get; set; }
+
+    /// <summary>Stopwatch timestamp after which the request must not start; 0 for none.</summary>
+    public long DeadlineAt { get; set; }
+
+    /// <summary>Stopwatch timestamp when the request entered the queue (set by the batcher).</summary>
+    public long EnqueuedAt { get; internal set; }
+
+    /// <summary>Stopwatch ticks spent queued, and running (set by the batcher for metrics).</summary>
+    public long QueueTicks { get; internal set; }
+
+    /// <summary>Stopwatch ticks of the batch run that served this request.</summary>
+    public long ComputeTicks { get; internal set; }
+
+    /// <summary>True when nobody waits for the answer any more (client disconnected or cancelled).</summary>
+    public abstract bool IsAbandoned { get; }
+
+    // Intrusive links of the batcher's queue: queueing and removal from the middle allocate nothing.
+    internal InferenceRequest? QueueNext;
+    internal InferenceRequest? QueuePrevious;
+
+    /// <summary>Copies inputs borrowed from a receive buffer into the request's own buffers (before it is queued).</summary>
+    public void MaterializeInputs()
+    {
+        foreach (TensorBuffer input in Inputs)
+        {
+            input.Materialize();
+        }
+    }
+
+    /// <summary>Marks every output selected.</summary>
+    public void SelectAllOutputs() => Array.Fill(SelectedOutputs, true);
+
+    /// <summary>Called on the worker thread with this request's outputs; they are valid only during the call.</summary>
+    public abstract void OnCompleted(in InferenceResult result);
+
+    /// <summary>Called when the request failed, expired, was refused or was dropped.</summary>
+    public abstract void OnFailed(ErrorCode code, string message);
+
+    /// <summary>Clears per-request state before the object is reused.</summary>
+    protected void ResetState()
+    {
+        const int KeepBytes = 4 << 20; // keep buffers up to 4 MiB per input; bigger ones go back to the GC
+        foreach (TensorBuffer input in Inputs)
+        {
+            input.Reset(KeepBytes);
+        }
+
+        Array.Clear(SelectedOutputs);
+        ReceivedAt = DeadlineAt = EnqueuedAt = QueueTicks = ComputeTicks = 0;
+        QueueNext = QueuePrevious = null;
+    }
+}

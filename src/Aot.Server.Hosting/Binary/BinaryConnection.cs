@@ -1,0 +1,302 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Aot.Server.Batching;
+using Aot.Server.Metrics;
+using Aot.Server.Models;
+using Microsoft.AspNetCore.Connections;
+using Aot.Protocol;
+using Aot.Protocol.Wire;
+
+namespace Aot.Server.Binary;
+
+/// <summary>
+/// One binary-protocol connection. The read loop parses every complete frame in the buffer, hands inference
+/// requests to their model's batcher (they are answered as they complete, in any order) and answers the rest
+/// itself. When the client goes away its queued requests are dropped; on graceful shutdown the loop stops
+/// reading and waits until every request in flight has been answered.
+/// </summary>
+internal sealed class BinaryConnection
+{
+    private readonly IDuplexPipe _transport;
+    private readonly BinaryProtocol _protocol;
+    private readonly FrameParser _parser;
+    private readonly int _maxInFlight;
+    private readonly AsyncSignal _slotFreed = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private volatile bool _draining;
+    private volatile bool _clientGone;
+
+    public BinaryConnection(IDuplexPipe transport, BinaryProtocol protocol)
+    {
+        _transport = transport;
+        _protocol = protocol;
+        _parser = new FrameParser(protocol.MaxPayloadBytes);
+        _maxInFlight = Math.Max(1, protocol.MaxInFlightPerConnection);
+        Output = new ConnectionOutput(transport.Output);
+    }
+
+    /// <summary>What <see cref="ProcessFrames"/> stopped at.</summary>
+    private enum ReadState
+    {
+        /// <summary>Every whole frame was handled: read more bytes.</summary>
+        NeedMoreData,
+
+        /// <summary>The connection has its maximum of requests in flight: wait for one to finish, then go on.</summary>
+        AtCapacity,
+
+        /// <summary>The stream is corrupt: close.</summary>
+        Corrupt,
+    }
+
+    public ConnectionOutput Output { get; }
+
+    /// <summary>True when the client is gone: queued requests of this connection are dropped, not run.</summary>
+    public bool IsClosed => _clientGone;
+
+    /// <summary>Requests of this connection admitted and not yet answered.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public async Task RunAsync(CancellationToken closeRequested)
+    {
+        PipeReader input = _transport.Input;
+        using CancellationTokenRegistration stop = closeRequested.Register(static state => ((PipeReader)state!).CancelPendingRead(), input);
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await input.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                ReadState state = ProcessFrames(buffer, out SequencePosition consumed);
+                if (state == ReadState.AtCapacity && !result.IsCanceled && !result.IsCompleted)
+                {
+                    // Backpressure: leave the rest unread (examined = consumed, so the next read returns it at once)
+                    // until a request of this connection finishes. Kestrel stops reading the socket once its input
+                    // buffer is full, and TCP pushes back on the client.
+                    input.AdvanceTo(consumed);
+                    await WaitForSlotAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                input.AdvanceTo(consumed, buffer.End);
+                if (result.IsCanceled)
+                {
+                    break; // graceful shutdown: answer what is in flight, read nothing new
+                }
+
+                if (state == ReadState.Corrupt || result.IsCompleted)
+                {
+                    _clientGone = true;
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ObjectDisposedException or OperationCanceledException)
+        {
+            _clientGone = true;
+        }
+
+        _draining = true;
+        if (Volatile.Read(ref _inFlight) > 0)
+        {
+            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        }
+
+        Output.Close();
+        await input.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Called by a request when it has been answered (or dropped).</summary>
+    public void OnRequestFinished()
+    {
+        int left = Interlocked.Decrement(ref _inFlight);
+        if (left < _maxInFlight)
+        {
+            _slotFreed.Set();
+        }
+
+        if (left == 0 && _draining)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    private ValueTask WaitForSlotAsync()
+    {
+        _slotFreed.Arm();
+        if (Volatile.Read(ref _inFlight) < _maxInFlight && _slotFreed.Disarm())
+        {
+            return ValueTask.CompletedTask; // a slot freed before we armed
+        }
+
+        return _slotFreed.WaitAsync();
+    }
+
+    /// <summary>Handles every whole frame in <paramref name="buffer"/> while the connection has room for more requests.</summary>
+    private ReadState ProcessFrames(ReadOnlySequence<byte> buffer, out SequencePosition consumed)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        ReadState state = ReadState.NeedMoreData;
+        while (true)
+        {
+            if (Volatile.Read(ref _inFlight) >= _maxInFlight && !reader.End)
+            {
+                state = ReadState.AtCapacity;
+                break;
+            }
+
+            FrameParser.Result result = _parser.TryRead(ref reader, out FrameHeader header, out ReadOnlySequence<byte> payload);
+            if (result == FrameParser.Result.NeedMoreData)
+            {
+                break;
+            }
+
+            switch (result)
+            {
+                case FrameParser.Result.Frame:
+                    // The last frame of what arrived is a lone request: it may run inline if the model is idle.
+                    // Frames with more behind them are queued, so a pipelining client's requests batch.
+                    HandleFrame(header, payload, lastInBuffer: reader.End);
+                    continue;
+                case FrameParser.Result.Oversized:
+                    WriteError(header.RequestId, ErrorCode.PayloadTooLarge,
+                        $"The frame's payload is {header.PayloadLength} bytes; the server accepts at most {_parser.MaxPayloadBytes} (--max-payload-bytes).");
+                    continue;
+                default:
+                    WriteError(header.RequestId, ErrorCode.BadRequest, "Corrupt frame header (flags and reserved bytes must be zero); closing the connection.");
+                    state = ReadState.Corrupt;
+                    break;
+            }
+
+            break;
+        }
+
+        consumed = reader.Position;
+        return state;
+    }
+
+    private void HandleFrame(FrameHeader header, ReadOnlySequence<byte> payload, bool lastInBuffer)
+    {
+        switch (header.Type)
+        {
+            case FrameType.InferRequest:
+                HandleInfer(header.RequestId, payload, lastInBuffer);
+                break;
+            case FrameType.Ping:
+                lock (Output.Gate)
+                {
+                    ResponseFrames.WriteRaw(Output.Writer, FrameType.Pong, header.RequestId, payload);
+                    Output.FlushLocked();
+                }
+
+                break;
+            case FrameType.MetadataRequest:
+                HandleMetadata(header.RequestId, payload);
+                break;
+            default:
+                WriteError(header.RequestId, ErrorCode.BadRequest, $"Frame type {(byte)header.Type} is not a request this server accepts.");
+                break;
+        }
+    }
+
+    private void HandleInfer(ulong requestId, ReadOnlySequence<byte> payload, bool mayRunInline)
+    {
+        long received = Stopwatch.GetTimestamp();
+        var reader = new SequenceReader<byte>(payload);
+        ServedModel model;
+        try
+        {
+            model = InferFrameReader.ReadModel(ref reader, _protocol.Repository);
+        }
+        catch (InferenceException ex)
+        {
+            WriteError(requestId, ex.Code, ex.Message);
+            return;
+        }
+
+        BinaryInferenceRequest request = _protocol.RentRequest(model);
+        request.Begin(this, requestId, received);
+        Interlocked.Increment(ref _inFlight);
+        // A request that may run inline leaves its tensor bytes in the socket buffer: if it does run now, they are
+        // copied once, straight into the runner's pinned input buffer; if not, into its own buffer before queueing.
+        bool borrow = mayRunInline && model.Batcher.RunsLoneRequestsInline;
+        try
+        {
+            InferFrameReader.ReadTensors(ref reader, request, borrow);
+        }
+        catch (InferenceException ex)
+        {
+            WriteError(requestId, ex.Code, ex.Message);
+            request.Release(RequestOutcomes.FromCode(ex.Code));
+            return;
+        }
+
+        if (borrow)
+        {
+            if (model.Batcher.TryRunInline(request))
+            {
+                return;
+            }
+
+            request.MaterializeInputs();
+        }
+
+        if (model.Batcher.Submit(request, mayRunInline: false, out ErrorCode refusal) == SubmitResult.Refused)
+        {
+            WriteError(requestId, refusal, refusal == ErrorCode.Overloaded
+                ? $"Model '{model.Name}' is overloaded: its queue is full (--max-queue {model.Batcher.Options.MaxQueue})."
+                : "The server is shutting down.");
+            request.Release(RequestOutcomes.FromCode(refusal));
+        }
+    }
+
+    private void HandleMetadata(ulong requestId, ReadOnlySequence<byte> payload)
+    {
+        var reader = new SequenceReader<byte>(payload);
+        var document = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(document))
+        {
+            // An empty model name (u16 length 0) asks for the server document.
+            if (!reader.TryReadLittleEndian(out short nameLength) || nameLength == 0)
+            {
+                MetadataJson.WriteServer(json, _protocol.Repository);
+            }
+            else
+            {
+                ServedModel model;
+                try
+                {
+                    reader.Rewind(2);
+                    model = InferFrameReader.ReadModel(ref reader, _protocol.Repository);
+                }
+                catch (InferenceException ex)
+                {
+                    WriteError(requestId, ex.Code, ex.Message);
+                    return;
+                }
+
+                MetadataJson.WriteModel(json, model, _protocol.Repository.Versions(model.Name));
+            }
+        }
+
+        lock (Output.Gate)
+        {
+            ResponseFrames.WriteRaw(Output.Writer, FrameType.MetadataResponse, requestId, new ReadOnlySequence<byte>(document.WrittenMemory));
+            Output.FlushLocked();
+        }
+    }
+
+    private void WriteError(ulong requestId, ErrorCode code, string message)
+    {
+        lock (Output.Gate)
+        {
+            if (!Output.IsClosed)
+            {
+                ResponseFrames.WriteError(Output.Writer, requestId, code, message);
+                Output.FlushLocked();
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Aot.Server.Hosting;
+
+namespace Aot.Server.Cli;
+
+/// <summary><c>aot serve</c>: the options of <see cref="ServerOptions"/> and the action that runs the server.</summary>
+internal static class ServeCommand
+{
+    public static Command Create() => Create(ServerHost.Run);
+
+    /// <summary>The <c>serve</c> command with the same options, running <paramref name="run"/> (compiled-in models: Aot.Server.Hosting).</summary>
+    public static Command Create(Func<ServerOptions, int> run)
+    {
+        var defaults = new ServerOptions();
+        var models = new Option<string[]>("--model", "-m") { Description = "A model to serve, as NAME=PATH (repeatable). Served as version 1.", Arity = ArgumentArity.ZeroOrMore };
+        var repository = new Option<string?>("--repository") { Description = "A model repository: DIR/<name>/<version>/model.onnx (highest version is the default)." };
+        var host = new Option<string>("--host") { Description = "Address the TCP listeners bind to.", DefaultValueFactory = _ => defaults.Host };
+        var httpPort = new Option<int>("--http-port") { Description = "HTTP port (KServe V2, TF Serving, /metrics).", DefaultValueFactory = _ => defaults.HttpPort };
+        var port = new Option<int>("--port") { Description = "Binary protocol TCP port; 0 turns it off.", DefaultValueFactory = _ => defaults.Port };
+        var unixSocket = new Option<string?>("--unix-socket") { Description = "Also serve the binary protocol on this Unix domain socket path." };
+        var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto (CUDA if it loads, else CPU).", DefaultValueFactory = _ => defaults.Device };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per session; 0 = one per physical core.", DefaultValueFactory = _ => defaults.Threads };
+        var workers = new Option<int>("--workers") { Description = "Batch workers per model, each with its own runner and buffers.", DefaultValueFactory = _ => defaults.Workers };
+        var maxBatch = new Option<int>("--max-batch") { Description = "Most rows (dimension 0) per batch; 1 turns batching off.", DefaultValueFactory = _ => defaults.MaxBatch };
+        var maxDelay = new Option<int>("--max-delay-us") { Description = "How long a batch may wait for more requests (µs); 0 = run what is queued as soon as a worker is free.", DefaultValueFactory = _ => defaults.MaxDelayMicros };
+        var maxQueue = new Option<int>("--max-queue") { Description = "Most queued requests per model; beyond it requests are refused at once (429).", DefaultValueFactory = _ => defaults.MaxQueue };
+        var maxPayload = new Option<long>("--max-payload-bytes") { Description = "Largest HTTP body or binary frame payload accepted (413 beyond).", DefaultValueFactory = _ => defaults.MaxPayloadBytes };
+        var pad = new Option<bool>("--pad-sequences") { Description = "Batch requests of different lengths in symbolic dimensions by padding with zeros; outputs are trimmed back." };
+        var drain = new Option<int>("--drain-timeout-s") { Description = "On SIGTERM / Ctrl-C, how long to let in-flight requests finish.", DefaultValueFactory = _ => defaults.DrainTimeoutSeconds };
+        var maxInFlight = new Option<int>("--max-inflight-per-connection") { Description = "Most requests one binary connection may have in flight; beyond it the server stops reading that connection (backpressure).", DefaultValueFactory = _ => defaults.MaxInFlightPerConnection };
+        var inlineIo = new Option<bool>("--inline-io") { Description = "Run connection code on the socket completion thread with no thread-pool hand-offs (lowest latency; a long inference then delays other connections on that thread)." };
+        var tokenizers = new Option<string[]>("--tokenizer") { Description = "Serve model NAME for text too (POST /embed, /v1/embeddings, /tokenize), as NAME=VOCAB_PATH (repeatable). A vocab.txt next to a model's file does the same.", Arity = ArgumentArity.ZeroOrMore };
+        var poolings = new Option<string[]>("--pooling") { Description = "Pooling of a text model, as NAME=mean|cls (repeatable; mean by default, cls for arctic-embed and BGE).", Arity = ArgumentArity.ZeroOrMore };
+        var maxClientBatch = new Option<int>("--max-client-batch-size") { Description = "Most texts in one embedding request (413 beyond).", DefaultValueFactory = _ => defaults.MaxClientBatchSize };
+        var autoTruncate = new Option<bool>("--auto-truncate") { Description = "Cut texts longer than --max-input-length instead of refusing them (a request's \"truncate\" overrides it)." };
+        var maxInputLength = new Option<int>("--max-input-length") { Description = "Most tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => defaults.MaxInputLength };
+        var inline = new Option<bool>("--inline-lone-requests") { Description = "Run a request that finds its model idle on the receiving thread instead of handing it to a batch worker (lower latency; only with --max-delay-us 0).", DefaultValueFactory = _ => defaults.InlineLoneRequests };
+
+        var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving) and the binary protocol.")
+        {
+            models, repository, host, httpPort, port, unixSocket, device, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, drain, maxInFlight, inline, inlineIo,
+            tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength,
+        };
+        command.SetAction(result =>
+        {
+            var options = new ServerOptions
+            {
+                Models = result.GetValue(models) ?? [],
+                Repository = result.GetValue(repository),
+                Host = result.GetValue(host)!,
+                HttpPort = result.GetValue(httpPort),
+                Port = result.GetValue(port),
+                UnixSocket = result.GetValue(unixSocket),
+                Device = result.GetValue(device)!,
+                Threads = result.GetValue(threads),
+                Workers = result.GetValue(workers),
+                MaxBatch = result.GetValue(maxBatch),
+                MaxDelayMicros = result.GetValue(maxDelay),
+                MaxQueue = result.GetValue(maxQueue),
+                MaxPayloadBytes = result.GetValue(maxPayload),
+                PadSequences = result.GetValue(pad),
+                DrainTimeoutSeconds = result.GetValue(drain),
+                MaxInFlightPerConnection = result.GetValue(maxInFlight),
+                InlineLoneRequests = result.GetValue(inline),
+                InlineIo = result.GetValue(inlineIo),
+                Tokenizers = result.GetValue(tokenizers) ?? [],
+                Poolings = result.GetValue(poolings) ?? [],
+                MaxClientBatchSize = result.GetValue(maxClientBatch),
+                AutoTruncate = result.GetValue(autoTruncate),
+                MaxInputLength = result.GetValue(maxInputLength),
+            };
+            return CommandErrors.Run(() => run(options));
+        });
+        return command;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
+using Aot.Server.Batching;
+using Aot.Server.Models;
+using Aot.Protocol;
+
+namespace Aot.Server.Http;
+
+/// <summary>
+/// A request whose HTTP handler awaits the batcher's answer: the worker thread finishes it with
+/// <see cref="Complete"/> or <see cref="InferenceRequest.OnFailed"/>, and the handler resumes on a request thread
+/// (never the worker's) through a reusable <see cref="IValueTaskSource{TResult}"/>, so awaiting allocates nothing.
+/// </summary>
+internal abstract class AwaitedInferenceRequest(ServedModel model) : InferenceRequest(model.Signature), IValueTaskSource<bool>
+{
+    private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = true };
+    private CancellationToken _aborted;
+
+    public ServedModel Model { get; } = model;
+
+    public ErrorCode FailureCode { get; private set; }
+
+    public string? FailureMessage { get; private set; }
+
+    public override bool IsAbandoned => _aborted.IsCancellationRequested;
+
+    public void Begin(long receivedAt, CancellationToken aborted)
+    {
+        ReceivedAt = receivedAt;
+        _aborted = aborted;
+    }
+
+    /// <summary>
+    /// Hands the request to its model's batcher and waits for the answer. A lone request on an idle model runs right
+    /// here on the request thread (see <see cref="DynamicBatcher.Submit"/>).
+    /// </summary>
+    /// <exception cref="InferenceException">Refused (queue full: 429, shutting down: 503) or failed (its code).</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its state machine is pooled: no allocation per request
+    public async ValueTask RunAsync()
+    {
+        DynamicBatcher batcher = Model.Batcher;
+        if (batcher.Submit(this, mayRunInline: true, out ErrorCode refusal) == SubmitResult.Refused)
+        {
+            throw new InferenceException(refusal, refusal == ErrorCode.Overloaded
+                ? $"Model '{Model.Name}' is overloaded: its queue is full (--max-queue {batcher.Options.MaxQueue})."
+                : "The server is shutting down.");
+        }
+
+        if (!await new ValueTask<bool>(this, _completion.Version).ConfigureAwait(false))
+        {
+            throw new InferenceException(FailureCode, FailureMessage!);
+        }
+    }
+
+    public override void OnFailed(ErrorCode code, string message)
+    {
+        FailureCode = code;
+        FailureMessage = message;
+        _completion.SetResult(false);
+    }
+
+    /// <summary>Signals success to the awaiting handler (after the subclass has taken what it needs of the result).</summary>
+    protected void Complete() => _completion.SetResult(true);
+
+    /// <summary>Clears the request state and the completion for the next request.</summary>
+    protected void ResetAwaited()
+    {
+        ResetState();
+        FailureCode = default;
+        FailureMessage = null;
+        _aborted = default;
+        _completion.Reset();
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _completion.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _completion.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _completion.OnCompleted(continuation, state, token, flags);
+}
