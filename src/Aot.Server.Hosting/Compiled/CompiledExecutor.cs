@@ -10,7 +10,7 @@ namespace Aot.Server.Compiled;
 /// exactly the compiled ones), else by <see cref="BatchPlan"/> through the runner's input methods; runs and outputs
 /// through its <see cref="ModelRunner"/> directly.
 /// </summary>
-internal sealed class CompiledExecutor(CompiledRunner compiled, bool generatedFill) : IModelExecutor, IBatchInputFiller
+internal sealed class CompiledExecutor(CompiledRunner compiled, bool generatedFill) : IModelExecutor
 {
     private readonly ModelRunner _runner = compiled.Runner;
 
