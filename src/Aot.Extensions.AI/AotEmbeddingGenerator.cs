@@ -160,7 +160,10 @@ public sealed class AotEmbeddingGenerator : IEmbeddingGenerator<string, Embeddin
         return serviceType == typeof(EmbeddingModel) ? _model : null;
     }
 
-    /// <summary>Releases the idle runners and, if owned, the model. Calls still running finish first on their runner.</summary>
+    /// <summary>
+    /// Releases the idle runners and, if owned, the model; later calls throw <see cref="ObjectDisposedException"/>.
+    /// As with any <see cref="IDisposable"/>, dispose once no call is running (the DI container does so at shutdown).
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
