@@ -11,7 +11,7 @@ namespace Aot.Runtime;
 internal sealed class IoBindingManager : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
+    private readonly RunOptions _runOptions;
     private readonly BoundTensor[] _inputs;
     private readonly BoundTensor[] _outputs;
     private readonly OutputShapeResolver _shapes;
@@ -26,6 +26,7 @@ internal sealed class IoBindingManager : IDisposable
     public IoBindingManager(OnnxModel model, BoundTensor[] inputs, BoundTensor[] outputs)
     {
         _session = model.Session;
+        _runOptions = new RunOptions();
         _inputs = inputs;
         _outputs = outputs;
         _shapes = new OutputShapeResolver(inputs, outputs);
