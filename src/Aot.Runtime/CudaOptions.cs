@@ -23,6 +23,12 @@ public sealed record class CudaOptions
     /// </summary>
     public bool EnableCudaGraph { get; init; }
 
+    /// <summary>
+    /// <c>use_tf32</c>: lets float32 matrix products and convolutions use TF32 tensor cores (ONNX Runtime's default;
+    /// faster, about 1e-3 relative error). Off gives IEEE float32 results that match the CPU closely.
+    /// </summary>
+    public bool UseTf32 { get; init; } = true;
+
     /// <summary><c>gpu_mem_limit</c> in bytes for ONNX Runtime's CUDA arena; null leaves ORT's default (no limit).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public long? GpuMemoryLimitBytes

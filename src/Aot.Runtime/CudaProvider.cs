@@ -69,6 +69,7 @@ internal static class CudaProvider
             ["cudnn_conv_algo_search"] = options.Cuda.ConvAlgoSearch,
             ["do_copy_in_default_stream"] = options.Cuda.CopyInDefaultStream ? "1" : "0",
             ["enable_cuda_graph"] = options.Cuda.EnableCudaGraph ? "1" : "0",
+            ["use_tf32"] = options.Cuda.UseTf32 ? "1" : "0",
         };
         if (options.Cuda.GpuMemoryLimitBytes is { } limit)
         {

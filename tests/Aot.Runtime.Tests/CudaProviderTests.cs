@@ -11,13 +11,14 @@ public class CudaProviderTests
         var options = new ModelOptions
         {
             DeviceId = 1,
-            Cuda = new CudaOptions { ConvAlgoSearch = "EXHAUSTIVE", CopyInDefaultStream = false, EnableCudaGraph = true, GpuMemoryLimitBytes = 1L << 30 },
+            Cuda = new CudaOptions { ConvAlgoSearch = "EXHAUSTIVE", CopyInDefaultStream = false, EnableCudaGraph = true, UseTf32 = false, GpuMemoryLimitBytes = 1L << 30 },
         };
         Dictionary<string, string> map = CudaProvider.ProviderOptions(options);
         Assert.Equal("1", map["device_id"]);
         Assert.Equal("EXHAUSTIVE", map["cudnn_conv_algo_search"]);
         Assert.Equal("0", map["do_copy_in_default_stream"]);
         Assert.Equal("1", map["enable_cuda_graph"]);
+        Assert.Equal("0", map["use_tf32"]);
         Assert.Equal("1073741824", map["gpu_mem_limit"]);
     }
 
@@ -32,6 +33,7 @@ public class CudaProviderTests
                 ["cudnn_conv_algo_search"] = "HEURISTIC",
                 ["do_copy_in_default_stream"] = "1",
                 ["enable_cuda_graph"] = "0",
+                ["use_tf32"] = "1",
             },
             map);
     }

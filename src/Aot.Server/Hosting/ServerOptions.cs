@@ -33,6 +33,9 @@ internal sealed record class ServerOptions
     /// <summary>Capture and replay CUDA graphs (fixed-shape models only).</summary>
     public bool CudaGraph { get; init; }
 
+    /// <summary>TF32 tensor cores for float32 (ONNX Runtime's default).</summary>
+    public bool CudaTf32 { get; init; } = true;
+
     public int Threads { get; init; }
 
     public int Workers { get; init; } = 1;
@@ -104,6 +107,7 @@ internal sealed record class ServerOptions
             {
                 ConvAlgoSearch = CudnnConvAlgoSearch,
                 EnableCudaGraph = CudaGraph,
+                UseTf32 = CudaTf32,
                 GpuMemoryLimitBytes = CudaMemoryLimitMiB > 0 ? (long)CudaMemoryLimitMiB << 20 : null,
             };
         }
