@@ -35,6 +35,33 @@ cleanup() {
 trap cleanup EXIT
 
 command -v "$python" >/dev/null || fail "$python is needed (requests, comparison and timing are done with its standard library)"
+
+# Files that travelled in pieces (tests/gpu/bundle.sh --parts): FILE.xz.part-aa, -ab, ... → FILE.
+for first in "$dir"/*.xz.part-aa; do
+  [[ -e "$first" ]] || continue
+  target="${first%.xz.part-aa}"
+  say "joining ${target##*/} from $(ls "$target".xz.part-* | wc -l) pieces"
+  "$python" - "$target" <<'PY' || fail "could not join and decompress ${target##*/}"
+import glob, lzma, shutil, sys
+target = sys.argv[1]
+class Joined:
+    def __init__(self, paths): self.paths, self.current = list(paths), None
+    def read(self, n=-1):
+        while True:
+            if self.current is None:
+                if not self.paths: return b""
+                self.current = open(self.paths.pop(0), "rb")
+            data = self.current.read(n)
+            if data: return data
+            self.current.close(); self.current = None
+with lzma.open(Joined(sorted(glob.glob(glob.escape(target) + ".xz.part-*")))) as src, open(target + ".tmp", "wb") as dst:
+    shutil.copyfileobj(src, dst, 1 << 20)
+import os; os.replace(target + ".tmp", target)
+PY
+  rm -f "$target".xz.part-*
+  [[ "$target" == */aot ]] && chmod +x "$target"
+done
+chmod +x "$dir/aot" 2>/dev/null || true
 for file in aot libonnxruntime.so libonnxruntime_providers_shared.so libonnxruntime_providers_cuda.so; do
   [[ -f "$dir/$file" ]] || fail "$dir/$file is missing: publish the cuda flavour (dotnet publish src/Aot.Server -c Release -p:AotFlavour=cuda -o out-cuda) and copy that folder here"
 done
