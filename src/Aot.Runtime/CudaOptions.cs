@@ -29,6 +29,15 @@ public sealed record class CudaOptions
     /// </summary>
     public bool UseTf32 { get; init; } = true;
 
+    /// <summary>
+    /// Host buffers of a runner's inputs and outputs in CUDA-pinned memory (page-locked: copies to and from the device
+    /// run at full bandwidth, asynchronously) rather than pageable memory (ONNX Runtime stages those copies). Off by
+    /// default: with ONNX Runtime 1.31 on an H200 (2026-12-04, tests/gpu/check-cuda.sh) a run whose IoBinding holds
+    /// CudaPinned buffers fails in <c>GPUDataTransfer::CopyTensorAsync</c> (<c>dst_data != src_data</c>), while pageable
+    /// buffers give the CPU's outputs within 1e-6.
+    /// </summary>
+    public bool PinnedHostBuffers { get; init; }
+
     /// <summary><c>gpu_mem_limit</c> in bytes for ONNX Runtime's CUDA arena; null leaves ORT's default (no limit).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public long? GpuMemoryLimitBytes

@@ -26,7 +26,7 @@ public sealed unsafe class ModelRunner : IDisposable
     private bool _disposed;
 
     internal ModelRunner(OnnxModel model)
-        : this(InputValidator.EnsureBindable(model), model.Device == DeviceKind.Cuda ? new CudaPinnedHostBuffers(model.Session, model.DeviceId) : PooledHostBuffers.Instance)
+        : this(InputValidator.EnsureBindable(model), model.Device == DeviceKind.Cuda && model.Options.Cuda.PinnedHostBuffers ? new CudaPinnedHostBuffers(model.Session, model.DeviceId) : PooledHostBuffers.Instance)
     {
     }
 

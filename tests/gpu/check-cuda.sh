@@ -11,6 +11,7 @@
 # CUDA 13, cuBLAS, cuRAND and cuDNN 9 come from the system or from the Python wheels (nvidia-cuda-runtime,
 # nvidia-cublas, nvidia-curand, nvidia-cudnn-cu13): every site-packages/nvidia/*/lib folder is put on LD_LIBRARY_PATH.
 # Environment: TOL, N, READY_TIMEOUT_S (default 180), TINY / MINILM (model paths), PYTHON (default python3),
+# CUDA_ARGS (more `aot serve` options for the CUDA server, e.g. --cuda-pinned-buffers false),
 # DEVICE (default cuda; DEVICE=cpu dry-runs this script on a machine without a GPU, comparing the CPU with itself).
 set -euo pipefail
 
@@ -101,7 +102,7 @@ start() {
   say "starting: aot serve --device $device (HTTP :$port), log $log"
   local extra=()
   # TF32 alone can move MiniLM's outputs by more than TOL; the comparison is about the provider, not TF32.
-  if [[ "$device" == cuda* ]]; then extra=(--cuda-tf32 false); fi
+  if [[ "$device" == cuda* ]]; then extra=(--cuda-tf32 false ${CUDA_ARGS:-}); fi
   "$dir/aot" serve --device "$device" "${extra[@]}" --host 127.0.0.1 --http-port "$port" --port 0 --max-batch 1 \
     --model "tiny=$tiny" --model "minilm=$minilm" >"$log" 2>&1 &
   pids+=("$!")

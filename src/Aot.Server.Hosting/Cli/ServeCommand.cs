@@ -22,6 +22,7 @@ internal static class ServeCommand
         var cudaMemLimit = new Option<int>("--cuda-mem-limit-mb") { Description = "CUDA: most MiB ONNX Runtime's GPU memory arena may hold per model; 0 = no limit.", DefaultValueFactory = _ => defaults.CudaMemoryLimitMiB };
         var convAlgoSearch = new Option<string>("--cudnn-conv-algo-search") { Description = "CUDA: HEURISTIC (picks at once, suits dynamic batches), EXHAUSTIVE (benchmarks every new shape) or DEFAULT.", DefaultValueFactory = _ => defaults.CudnnConvAlgoSearch };
         var cudaGraph = new Option<bool>("--cuda-graph") { Description = "CUDA: capture and replay the graph (models whose inputs all have fixed shapes only; start-up fails otherwise)." };
+        var cudaPinned = new Option<bool>("--cuda-pinned-buffers") { Description = "CUDA: keep the runners' input and output buffers in pinned (page-locked) host memory (off by default: ONNX Runtime 1.31 fails runs bound to them).", DefaultValueFactory = _ => defaults.CudaPinnedBuffers };
         var cudaTf32 = new Option<bool>("--cuda-tf32") { Description = "CUDA: let float32 matrix products use TF32 tensor cores (faster, ~1e-3 relative error); false for IEEE float32.", DefaultValueFactory = _ => defaults.CudaTf32 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per session; 0 = one per physical core.", DefaultValueFactory = _ => defaults.Threads };
         var workers = new Option<int>("--workers") { Description = "Batch workers per model, each with its own runner and buffers.", DefaultValueFactory = _ => defaults.Workers };
@@ -42,7 +43,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving) and the binary protocol.")
         {
-            models, repository, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, drain, maxInFlight, inline, inlineIo,
+            models, repository, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength,
         };
         command.SetAction(result =>
@@ -60,6 +61,7 @@ internal static class ServeCommand
                 CudnnConvAlgoSearch = result.GetValue(convAlgoSearch)!,
                 CudaGraph = result.GetValue(cudaGraph),
                 CudaTf32 = result.GetValue(cudaTf32),
+                CudaPinnedBuffers = result.GetValue(cudaPinned),
                 Threads = result.GetValue(threads),
                 Workers = result.GetValue(workers),
                 MaxBatch = result.GetValue(maxBatch),

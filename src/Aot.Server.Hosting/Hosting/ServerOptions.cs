@@ -36,6 +36,9 @@ internal sealed record class ServerOptions
     /// <summary>TF32 tensor cores for float32 (ONNX Runtime's default).</summary>
     public bool CudaTf32 { get; init; } = true;
 
+    /// <summary>CUDA: runners' host buffers in pinned (page-locked) memory (off: see CudaOptions.PinnedHostBuffers).</summary>
+    public bool CudaPinnedBuffers { get; init; }
+
     public int Threads { get; init; }
 
     public int Workers { get; init; } = 1;
@@ -108,6 +111,7 @@ internal sealed record class ServerOptions
                 ConvAlgoSearch = CudnnConvAlgoSearch,
                 EnableCudaGraph = CudaGraph,
                 UseTf32 = CudaTf32,
+                PinnedHostBuffers = CudaPinnedBuffers,
                 GpuMemoryLimitBytes = CudaMemoryLimitMiB > 0 ? (long)CudaMemoryLimitMiB << 20 : null,
             };
         }
