@@ -13,6 +13,7 @@ internal static class Program
         {
             ServeCommand.Create(),
             InspectCommand.Create(),
+            QuantizeCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
