@@ -14,6 +14,7 @@ internal static class Program
             ServeCommand.Create(),
             InspectCommand.Create(),
             QuantizeCommand.Create(),
+            OptimizeCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
