@@ -37,7 +37,7 @@ internal sealed class DynamicQuantizer
 
         foreach (NodeProto node in _graph.Graph.Node.ToList())
         {
-            bool done = !_summary.IsExcluded(node) && node.OpType switch
+            bool done = node.OpType switch
             {
                 "MatMul" => TryMatMul(node),
                 "Gemm" => TryGemm(node),
@@ -55,7 +55,8 @@ internal sealed class DynamicQuantizer
 
     private bool TryMatMul(NodeProto node)
     {
-        if (node.Input.Count != 2 || _graph.FloatConstant(node.Input[1], 2) is not { } weight || _graph.FindInitializer(node.Input[0]) is not null)
+        if (node.Input.Count != 2 || _graph.FloatConstant(node.Input[1], 2) is not { } weight || _graph.FindInitializer(node.Input[0]) is not null
+            || _summary.IsExcluded(node))
         {
             return false;
         }
@@ -68,7 +69,7 @@ internal sealed class DynamicQuantizer
 
     private bool TryGemm(NodeProto node)
     {
-        if (GraphEditor.GetInt(node, "transA", 0) != 0 || _graph.FloatConstant(node.Input[1], 2) is not { } weight)
+        if (GraphEditor.GetInt(node, "transA", 0) != 0 || _graph.FloatConstant(node.Input[1], 2) is not { } weight || _summary.IsExcluded(node))
         {
             return false;
         }
@@ -104,7 +105,7 @@ internal sealed class DynamicQuantizer
     private bool TryGather(NodeProto node)
     {
         if (GraphEditor.GetInt(node, "axis", 0) != 0 || _graph.FloatConstant(node.Input[0], 2) is not { } table
-            || TensorData.ElementCount(table) < _options.MinGatherElements)
+            || TensorData.ElementCount(table) < _options.MinGatherElements || _summary.IsExcluded(node))
         {
             return false;
         }

@@ -22,7 +22,7 @@ public sealed class QuantizationSummary
     /// <summary>Quantized nodes by operator type.</summary>
     public IReadOnlyDictionary<string, int> Quantized => _quantized;
 
-    /// <summary>Nodes left in fp32 because <c>--exclude</c> named them or their operator type.</summary>
+    /// <summary>Quantizable nodes left in fp32 because <c>--exclude</c> named them or their operator type.</summary>
     public IReadOnlyCollection<string> Excluded => _excluded;
 
     /// <summary>Total quantized nodes.</summary>

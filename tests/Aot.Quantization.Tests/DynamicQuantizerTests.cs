@@ -1,3 +1,4 @@
+using Aot.Embeddings.Tests;
 namespace Aot.Quantization.Tests;
 
 public sealed class DynamicQuantizerTests
@@ -38,7 +39,7 @@ public sealed class DynamicQuantizerTests
             // Two chained int8 matmuls over a 32-wide hidden layer with N(0,1) inputs: a few percent of the output scale.
             float bound = 0.05f * expected.Max(MathF.Abs);
             Assert.All(expected.Zip(actual), p => Assert.InRange(p.Second - p.First, -bound, bound));
-            Assert.True(TestRun.Cosine(expected, actual) > 0.999);
+            Assert.True(VectorAssert.Cosine(expected, actual) > 0.999);
         }
     }
 
@@ -54,7 +55,7 @@ public sealed class DynamicQuantizerTests
         var sample = TestRun.Samples(fp32, 1, seed: 3).Samples[0];
         float[] expected = TestRun.Output(fp32, sample);
         float[] actual = TestRun.Output(int8, sample);
-        Assert.True(TestRun.Cosine(expected, actual) > 0.999, string.Join(", ", actual));
+        Assert.True(VectorAssert.Cosine(expected, actual) > 0.999, string.Join(", ", actual));
         Assert.All(expected.Zip(actual), p => Assert.InRange(p.Second - p.First, -0.05f, 0.05f));
     }
 
@@ -91,6 +92,6 @@ public sealed class DynamicQuantizerTests
         // The source kept its weights outside, so the result does too.
         Assert.True(File.Exists(int8 + ".data"));
         var sample = TestRun.Samples(fp32, 1, seed: 5).Samples[0];
-        Assert.True(TestRun.Cosine(TestRun.Output(fp32, sample), TestRun.Output(int8, sample)) > 0.999);
+        Assert.True(VectorAssert.Cosine(TestRun.Output(fp32, sample), TestRun.Output(int8, sample)) > 0.999);
     }
 }

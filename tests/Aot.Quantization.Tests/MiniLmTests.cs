@@ -1,3 +1,4 @@
+using Aot.Embeddings.Tests;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -64,7 +65,7 @@ public sealed class MiniLmTests(QuantizedMiniLmFixture minilm) : IClassFixture<Q
         using EmbeddingModel int8 = EmbeddingModel.Load(minilm.Quantized);
         var options = new EmbedOptions { Truncate = true };
 
-        double[] cosines = [.. sentences.Select(s => TestRun.Cosine(fp32.Embed(s, options), int8.Embed(s, options)))];
+        double[] cosines = [.. sentences.Select(s => VectorAssert.Cosine(fp32.Embed(s, options), int8.Embed(s, options)))];
 
         Assert.True(cosines.Average() >= 0.99, $"mean cosine {cosines.Average():F4}");
         Assert.True(cosines.Min() >= 0.98, $"min cosine {cosines.Min():F4} for '{sentences[Array.IndexOf(cosines, cosines.Min())]}'");
@@ -100,7 +101,7 @@ public sealed class MiniLmTests(QuantizedMiniLmFixture minilm) : IClassFixture<Q
         // its activation range over the whole tensor, padding included. Close to fp32 all the same.
         using EmbeddingModel fp32 = EmbeddingModel.Load(minilm.Original);
         float[] served = [.. vectors[0]!.AsArray().Select(static v => v!.GetValue<float>())];
-        double cosine = TestRun.Cosine(fp32.Embed("hello world"), served);
+        double cosine = VectorAssert.Cosine(fp32.Embed("hello world"), served);
         Assert.True(cosine >= 0.98, $"cosine {cosine:F4}");
     }
 

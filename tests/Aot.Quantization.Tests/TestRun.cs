@@ -25,19 +25,6 @@ internal static class TestRun
         OnnxFile.Load(path, out _).Graph.Node.GroupBy(static n => n.OpType).ToDictionary(static g => g.Key, static g => g.Count());
 
     public static ModelProto Load(string path) => OnnxFile.Load(path, out _);
-
-    public static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            aa += (double)a[i] * a[i];
-            bb += (double)b[i] * b[i];
-        }
-
-        return dot / Math.Sqrt(aa * bb);
-    }
 }
 
 /// <summary>A fresh folder under the temp directory, deleted with the test.</summary>
