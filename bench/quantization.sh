@@ -50,7 +50,7 @@ csv="$out/server.csv"
 echo "variant,workload,protocol,clients,p50_ms,p99_ms,throughput_rps,errors" >"$csv"
 serve_and_load() { # variant model-name model-path workload protocol clients
   local variant=$1 name=$2 path=$3 workload=$4 protocol=$5 clients=$6 tmp
-  tmp=$(mktemp)
+  tmp=$(mktemp -u) # the load generator writes the CSV header only into a new file
   "$aot" serve --model "$name=$path" --http-port 18080 --port 18081 >"$out/server-$variant-$workload.log" 2>&1 &
   local pid=$!
   for _ in $(seq 150); do curl -sf http://127.0.0.1:18080/v2/health/ready >/dev/null && break; sleep 0.2; done
@@ -74,6 +74,7 @@ step "summary -> $out/results.md"
   echo "# fp32 vs int8 ($(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
   echo
   echo "Produced by \`bash bench/quantization.sh\`; fp32 and int8 measured in the same run, interleaved."
+  echo "Load average at the end (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "## In process (\`aot quantize --report\`, p50 of $runs runs each, interleaved)"
   echo
