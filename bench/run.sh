@@ -6,14 +6,15 @@
 # default: the cores the servers may use), --no-wait (full run: do not wait for a quiet machine), --skip-node,
 # --skip-torch, --pin / --no-pin (load generator on CPU 0, every server on the other CPUs, with taskset; default
 # --no-pin, see docs/benchmarks.md), --workloads "A B" / --systems "X Y" (only these cases: single-case runs),
-# --min-requests N / --max-stretch X (the window rule).
+# --min-requests N / --max-stretch X (the window rule), --int8 (afterwards, fp32 vs int8 side by side with
+# bench/quantization.sh into DIR/int8: MiniLM and ResNet-50 quantized by `aot quantize`, in process and via the server).
 # Writes results.json, results.csv, results.md, SVG charts and server logs; exits non-zero when any system failed
 # to start, served an error, measured nothing in a window, or embedded differently from the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDTERMINALLOGGER=off
 
-quick=0 wait_quiet=1 threads="" out="" skip_node=0 skip_torch=0 pin=0 only_workloads="" only_systems="" window=()
+quick=0 wait_quiet=1 threads="" out="" skip_node=0 skip_torch=0 pin=0 only_workloads="" only_systems="" window=() int8=0
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -27,7 +28,8 @@ while (($#)); do
     --workloads) only_workloads="$2"; shift ;;
     --systems) only_systems="$2"; shift ;;
     --min-requests | --max-stretch) window+=("$1" "$2"); shift ;;
-    *) echo "usage: bench/run.sh [--quick] [--out DIR] [--threads N] [--no-wait] [--skip-node] [--skip-torch] [--pin|--no-pin] [--workloads \"A B\"] [--systems \"X Y\"] [--min-requests N] [--max-stretch X]" >&2; exit 2 ;;
+    --int8) int8=1 ;;
+    *) echo "usage: bench/run.sh [--quick] [--out DIR] [--threads N] [--no-wait] [--skip-node] [--skip-torch] [--pin|--no-pin] [--workloads \"A B\"] [--systems \"X Y\"] [--min-requests N] [--max-stretch X] [--int8]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -135,3 +137,8 @@ if [[ -n "$only_workloads" ]]; then suite+=(--workloads $only_workloads); fi
 # shellcheck disable=SC2206
 if [[ -n "$only_systems" ]]; then suite+=(--systems $only_systems); fi
 "${suite[@]}" "${peer_args[@]}"
+
+if ((int8)); then
+  step "fp32 vs int8 -> $out/int8"
+  bash bench/quantization.sh --out "$out/int8"
+fi

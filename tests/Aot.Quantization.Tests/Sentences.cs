@@ -1,0 +1,106 @@
+using System.Text.Json;
+
+namespace Aot.Quantization.Tests;
+
+/// <summary>
+/// The accuracy set for the quantized MiniLM: the embedding tests' reference sentences (multilingual, emoji,
+/// punctuation, long text) plus everyday sentences of many lengths and topics.
+/// </summary>
+internal static class Sentences
+{
+    private static readonly string[] Everyday =
+    [
+        "The meeting has been moved to Thursday afternoon.",
+        "Can you recommend a good Italian restaurant nearby?",
+        "My laptop battery drains within two hours.",
+        "The stock market fell sharply after the announcement.",
+        "Photosynthesis converts light energy into chemical energy.",
+        "She plays the violin in the city orchestra.",
+        "Please find the invoice attached to this email.",
+        "How many calories are in a banana?",
+        "The train to Berlin is delayed by forty minutes.",
+        "Water boils at 100 degrees Celsius at sea level.",
+        "I forgot my umbrella and got soaked on the way home.",
+        "The new phone has a better camera but a smaller battery.",
+        "Our team won the championship last season.",
+        "What is the capital of Australia?",
+        "Machine learning models need a lot of training data.",
+        "The museum is closed on Mondays.",
+        "He fixed the leaking kitchen tap himself.",
+        "Interest rates are expected to rise next quarter.",
+        "Dogs are loyal and friendly companions.",
+        "The recipe calls for two cups of flour and three eggs.",
+        "Traffic on the motorway was terrible this morning.",
+        "Quantum computers use qubits instead of bits.",
+        "I would like to cancel my subscription.",
+        "The hotel room had a beautiful view of the sea.",
+        "Children should drink plenty of water in summer.",
+        "The server returned a 404 error for that page.",
+        "Vaccines train the immune system to recognise pathogens.",
+        "Where can I charge my electric car?",
+        "The novel is set in nineteenth-century London.",
+        "Our flight was cancelled because of the storm.",
+        "A healthy breakfast improves concentration at school.",
+        "The database query takes too long to finish.",
+        "Mount Everest is the highest mountain above sea level.",
+        "Could you turn the music down a little?",
+        "The company reported record profits this year.",
+        "Cats sleep for most of the day.",
+        "The bridge will be closed for repairs until May.",
+        "Learning a new language takes patience and practice.",
+        "The referee showed him a red card in the second half.",
+        "Solar panels are becoming cheaper every year.",
+        "My package was delivered to the wrong address.",
+        "The patient was discharged from hospital yesterday.",
+        "Coffee prices have doubled since last winter.",
+        "Use a strong password and enable two-factor authentication.",
+        "The orchestra performed Beethoven's ninth symphony.",
+        "The river flooded several villages after heavy rain.",
+        "I need to renew my passport before the trip.",
+        "The algorithm sorts the list in linear time.",
+        "Fresh bread smells wonderful in the morning.",
+        "The lecture on medieval history was fascinating.",
+        "Please restart the router and try again.",
+        "Elephants can communicate over long distances.",
+        "The film won three awards at the festival.",
+        "Our neighbours are renovating their garden.",
+        "The app crashes whenever I open the settings.",
+        "Regular exercise lowers the risk of heart disease.",
+        "The shop offers a discount for students.",
+        "He apologised for being late to the interview.",
+        "The satellite orbits the Earth every ninety minutes.",
+        "Don't forget to water the plants while I'm away.",
+        "The judge postponed the trial until next month.",
+        "Rainforests are home to millions of species.",
+        "This sofa is too big for our living room.",
+        "The startup raised ten million dollars in funding.",
+        "I prefer tea over coffee in the evening.",
+        "The printer is out of paper again.",
+        "Volcanic eruptions can affect the global climate.",
+        "Tickets for the concert sold out in minutes.",
+        "The teacher explained fractions with pizza slices.",
+        "The kernel panicked after the driver update.",
+        "Sunscreen protects the skin from ultraviolet rays.",
+        "We are hiring senior backend engineers.",
+        "Bees play a vital role in pollinating crops.",
+        "The marathon starts at seven in the morning.",
+        "The contract must be signed by both parties.",
+        "Snow is forecast for the mountains this weekend.",
+        "The translation misses the nuance of the original poem.",
+        "A balanced diet includes fruit, vegetables and protein.",
+        "The power outage lasted for three hours.",
+        "My grandmother knits scarves for the whole family.",
+        "ok",
+        "yes please",
+        "refund",
+        "error: connection refused on port 8000",
+        "Is it safe to eat raw cookie dough? My friend says it is fine but I am not so sure, because it contains raw eggs and uncooked flour.",
+    ];
+
+    public static IReadOnlyList<string> All()
+    {
+        using JsonDocument reference = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Reference", "minilm.json")));
+        string[] texts = [.. reference.RootElement.GetProperty("sentences").EnumerateArray().Select(static s => s.GetProperty("text").GetString()!)];
+        return [.. texts, .. Everyday];
+    }
+}
