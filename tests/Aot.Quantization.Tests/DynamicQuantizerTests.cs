@@ -21,7 +21,7 @@ public sealed class DynamicQuantizerTests
         Assert.Equal(2, ops["Gather"]); // int8 rows and their scales
         var initializers = TestRun.Load(int8).Graph.Initializer.ToDictionary(static t => t.Name);
         Assert.DoesNotContain("w1", initializers.Keys); // the fp32 weights are gone
-        Assert.Equal((int)Runtime.ElementType.Int8, initializers["w1_quantized"].DataType);
+        Assert.Equal((int)Aot.Protocol.ElementType.Int8, initializers["w1_quantized"].DataType);
         Assert.Equal([32L], initializers["w1_scale"].Dims); // per output column
     }
 
