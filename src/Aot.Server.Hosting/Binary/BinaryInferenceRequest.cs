@@ -3,6 +3,7 @@ using Aot.Server.Batching;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
 using Aot.Protocol;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Binary;
 
@@ -10,7 +11,7 @@ namespace Aot.Server.Binary;
 /// An inference request that arrived in a binary frame. Its answer is written by the batch worker itself,
 /// straight from the runner's output buffers into the connection's pipe; then the object returns to its pool.
 /// </summary>
-internal sealed class BinaryInferenceRequest(ServedModel model, RequestPool<BinaryInferenceRequest> pool) : InferenceRequest(model.Signature)
+internal sealed class BinaryInferenceRequest(ServedModel model, ObjectPool<BinaryInferenceRequest> pool) : InferenceRequest(model.Signature)
 {
     private BinaryConnection? _connection;
 

@@ -87,7 +87,7 @@ internal sealed class EmbeddingApi
             }
 
             long tokenized = Stopwatch.GetTimestamp();
-            request = endpoint.Requests.Rent();
+            request = endpoint.Requests.Get();
             request.Begin(received, context.RequestAborted);
             HttpApi.ApplyDeadline(context.Request, request);
             request.SetJob(job);

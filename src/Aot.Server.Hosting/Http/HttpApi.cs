@@ -8,6 +8,7 @@ using Aot.Server.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Http;
 
@@ -27,7 +28,7 @@ internal sealed class HttpApi
     private readonly ModelRepository _repository;
     private readonly ServerState _state;
     private readonly long _maxPayloadBytes;
-    private readonly Dictionary<ServedModel, RequestPool<HttpInferenceRequest>> _pools = [];
+    private readonly Dictionary<ServedModel, ObjectPool<HttpInferenceRequest>> _pools = [];
 
     public HttpApi(ModelRepository repository, ServerState state, long maxPayloadBytes)
     {
@@ -36,7 +37,7 @@ internal sealed class HttpApi
         _maxPayloadBytes = maxPayloadBytes;
         foreach (ServedModel model in repository.All)
         {
-            _pools[model] = new RequestPool<HttpInferenceRequest>(() => new HttpInferenceRequest(model), capacity: 256);
+            _pools[model] = RequestPools.Create(() => new HttpInferenceRequest(model), capacity: 256);
         }
     }
 
@@ -147,7 +148,7 @@ internal sealed class HttpApi
             return;
         }
 
-        HttpInferenceRequest request = _pools[model!].Rent();
+        HttpInferenceRequest request = _pools[model!].Get();
         request.Begin(received, context.RequestAborted);
         RequestOutcome outcome = RequestOutcome.Success;
         try
