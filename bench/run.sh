@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The side-by-side benchmarks (issues 6 and 7, docs/benchmarks.md). One command:
-#   bash bench/run.sh            full run: every workload (tensors and /embed), Aot (batching off/on) and every peer; ~25 min
+#   bash bench/run.sh            full run: every workload (tensors and /embed: short, long, mixed lengths), Aot (batching off/on) and every peer; ~26 min
 #   bash bench/run.sh --quick    CI subset (~1.5 min): tiny model, Aot + the ASP.NET peer, Aot's /embed on short texts; no installs
 # Options: --out DIR (default bench/results/<UTC date>[-quick]), --threads N (intra-op threads of every system;
 # default: the cores the servers may use), --no-wait (full run: do not wait for a quiet machine), --skip-node,

@@ -3,6 +3,7 @@ using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Compiled;
 using Aot.Server.Hosting;
+using Aot.Server.Metrics;
 using Aot.Server.Models;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
@@ -52,7 +53,7 @@ public class RequestPathBenchmarks
         _runtime = ModelLoader.Load([new ModelSource(Model, 1, path)], modelOptions, batcherOptions, static _ => { }).All[0];
         CompiledModel serving = Model == "tiny" ? new Tiny.Serving() : new MiniLm.Serving();
         _compiled = CompiledModelLoader.LoadOne(serving, path, modelOptions, batcherOptions, static _ => { });
-        if (_compiled.Signature.CompiledValidation is null)
+        if (_compiled.Batcher.Adapter is not CompiledModelAdapter { UsesGeneratedCode: true })
         {
             throw new InvalidOperationException("The compiled validation is not in use.");
         }
@@ -135,7 +136,7 @@ public class RequestPathBenchmarks
         int total = 0;
         for (int i = 0; i < 100; i++)
         {
-            model.Signature.Validate(request.Inputs);
+            model.Batcher.Validate(request.Inputs);
             total += request.Inputs.Length;
         }
 
@@ -146,10 +147,9 @@ public class RequestPathBenchmarks
     {
         Fill(request);
         request.SelectAllOutputs();
-        model.Signature.Validate(request.Inputs);
-        if (model.Batcher.Submit(request, mayRunInline: true, out ErrorCode refusal) != SubmitResult.Completed)
+        if (model.Batcher.Submit(request, mayRunInline: true) != SubmitResult.Completed)
         {
-            throw new InvalidOperationException($"Not run inline ({refusal}).");
+            throw new InvalidOperationException("Not run inline.");
         }
 
         return request.Checksum;
@@ -168,13 +168,15 @@ public class RequestPathBenchmarks
     }
 
     /// <summary>A request whose completion reads the first element of each output (what a responder would copy from).</summary>
-    private sealed class BenchRequest(ServingSignature signature) : InferenceRequest(signature)
+    private sealed class BenchRequest(ServingSignature signature) : InferenceRequest(signature, new ModelMetrics("bench", "1"))
     {
         public float Checksum { get; private set; }
 
         public override bool IsAbandoned => false;
 
         public void Reset() => ResetState();
+
+        protected override void Recycle() => ResetState();
 
         public override void OnCompleted(in InferenceResult result)
         {

@@ -70,6 +70,10 @@ internal static class SuiteCommand
             foreach (Workload w in plan.Workloads)
             {
                 results.Workloads[w.Name] = w.Description;
+                if (w.Padding is not null)
+                {
+                    results.EmbedPadding[w.Name] = w.Padding;
+                }
             }
 
             foreach (string s in result.GetValue(skip) ?? [])

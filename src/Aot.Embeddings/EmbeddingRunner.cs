@@ -20,6 +20,7 @@ public sealed class EmbeddingRunner : IDisposable
     private long[] _scratchIds = [];
     private int _rows;
     private int _sequenceLength;
+    private int _tokenCount;
 
     internal EmbeddingRunner(EmbeddingModel model, BertSignature signature)
     {
@@ -38,6 +39,12 @@ public sealed class EmbeddingRunner : IDisposable
     public int SequenceLength => _sequenceLength;
 
     /// <summary>
+    /// Real tokens in the last <see cref="Run"/>, special tokens included (what OpenAI's <c>usage</c> counts); the
+    /// rest of <see cref="RowCount"/> × <see cref="SequenceLength"/> was padding.
+    /// </summary>
+    public int TokenCount => _tokenCount;
+
+    /// <summary>
     /// Runs the model once over a batch of tokenized rows — each the ids of one text, <c>[CLS]</c> and <c>[SEP]</c>
     /// included, as <see cref="Tokenization.BertTokenizer.Encode"/> writes them — padded to the longest row.
     /// Allocation-free when the batch shape repeats.
@@ -47,11 +54,13 @@ public sealed class EmbeddingRunner : IDisposable
         if (rows.IsEmpty)
             throw new ArgumentException("A batch needs at least one row.", nameof(rows));
         int longest = 0;
+        int tokens = 0;
         foreach (ReadOnlyMemory<long> row in rows)
         {
             if (row.Length < 1 || row.Length > _model.MaxSequenceLength)
                 throw new ArgumentException($"A row has {row.Length} tokens; rows have 1..{_model.MaxSequenceLength}.", nameof(rows));
             longest = Math.Max(longest, row.Length);
+            tokens += row.Length;
         }
 
         if (_rowLengths.Length < rows.Length)
@@ -73,6 +82,7 @@ public sealed class EmbeddingRunner : IDisposable
             _runner.GetInputBuffer<long>(_signature.TokenTypeIdsIndex, shape).Clear(); // one segment
         _rows = rows.Length;
         _sequenceLength = longest;
+        _tokenCount = tokens;
         _runner.Run();
     }
 

@@ -111,7 +111,15 @@ public sealed class OnnxModel : IDisposable
 
         try
         {
-            return new OnnxModel(name, options, opened);
+            var model = new OnnxModel(name, options, opened);
+            if (options.Cuda.EnableCudaGraph && options.Device != DeviceKind.Cpu
+                && CudaProvider.WhyCudaGraphCannotRun(model.Metadata, name) is { } reason)
+            {
+                // Also when auto fell back to the CPU: the same flags must not work on one machine and fail on the next.
+                throw new ModelLoadException(name, reason);
+            }
+
+            return model;
         }
         catch
         {

@@ -33,10 +33,42 @@ public class EmbedTests
     }
 
     [Fact]
+    public void Mixed_texts_span_8_to_256_tokens_mostly_short_with_a_long_tail()
+    {
+        Assert.Equal(32, EmbedTexts.Mixed.Count);
+        Assert.Equal(32, EmbedTexts.Mixed.Distinct().Count());
+        int[] tokens = [.. EmbedTexts.Mixed.Select(EmbedTexts.TokenCount).Order()];
+        Assert.All(tokens, t => Assert.InRange(t, EmbedTexts.MixedMinTokens, EmbedTexts.MixedMaxTokens));
+        Assert.InRange(tokens[16], 25, 60);                  // median near 40
+        Assert.InRange(tokens.Count(t => t <= 24), 6, 16);   // a quarter or more are query-sized
+        Assert.InRange(tokens.Count(t => t > 128), 1, 6);    // and a few are passages
+        Assert.Equal(8, tokens[0]);
+        Assert.Equal(256, tokens[^1]);
+    }
+
+    [Fact]
     public void Texts_are_the_same_in_every_run()
     {
         Assert.Equal("The quiet doctor repaired the private table beside the south.", EmbedTexts.Short[0]);
         Assert.Equal(1812, EmbedTexts.Short.Sum(t => t.Length));
+        Assert.Equal(1890, EmbedTexts.Mixed.Sum(EmbedTexts.TokenCount));
+    }
+
+    [Fact]
+    public void Padding_waste_is_padded_positions_over_all_positions_of_the_batch()
+    {
+        EmbedPadding padding = EmbedPadding.Of([4, 2, 2]);
+        Assert.Equal(new EmbedPadding(3, 4, 8, 4), padding);
+        Assert.Equal(4.0 / 12, padding.Waste, 12);
+        Assert.Equal(0, EmbedPadding.Of([7, 7]).Waste);
+        Assert.Equal(0, EmbedPadding.Of([]).Waste);
+
+        EmbedPadding mixed = WorkloadCatalog.EmbedMixed32.Padding!;
+        Assert.Equal((32, 256, 1890L, (32 * 256) - 1890L), (mixed.Texts, mixed.LongestTokens, mixed.RealTokens, mixed.PaddingTokens));
+        Assert.InRange(mixed.Waste, 0.76, 0.78);
+        Assert.Contains("padding waste 77 % in one batch", WorkloadCatalog.EmbedMixed32.Description, StringComparison.Ordinal);
+        Assert.True(WorkloadCatalog.EmbedLong32.Padding!.Waste < 0.1);
+        Assert.Null(WorkloadCatalog.Tiny.Padding);
     }
 
     [Fact]
@@ -56,7 +88,7 @@ public class EmbedTests
         string root = RepositoryRoot();
         using JsonDocument reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "tests/Aot.Embeddings.Tests/Reference/minilm.json")));
         JsonElement[] sentences = [.. reference.RootElement.GetProperty("sentences").EnumerateArray()];
-        string[] texts = [.. sentences.Select(s => s.GetProperty("text").GetString()!), .. EmbedTexts.Short, .. EmbedTexts.Long];
+        string[] texts = [.. sentences.Select(s => s.GetProperty("text").GetString()!), .. EmbedTexts.Short, .. EmbedTexts.Long, .. EmbedTexts.Mixed];
         int[][] ids = RunWordPiece(root, vocab, texts);
         for (int i = 0; i < sentences.Length; i++)
         {
@@ -120,6 +152,10 @@ public class EmbedTests
         Assert.Equal([1], plan.Levels(WorkloadCatalog.EmbedLong32, "aot"));
         Assert.Equal([1, 16], plan.Levels(WorkloadCatalog.EmbedShort32, "node-ort"));
         Assert.Contains(WorkloadCatalog.EmbedShort32, SuitePlan.CreateQuick().Workloads);
+        Assert.Contains(WorkloadCatalog.EmbedMixed32, plan.Workloads);
+        Assert.Equal([1], plan.Levels(WorkloadCatalog.EmbedMixed32, "aot"));
+        Assert.Equal([1], plan.Levels(WorkloadCatalog.EmbedMixed32, "node-ort"));
+        Assert.Empty(plan.Levels(WorkloadCatalog.EmbedMixed32, "torch-fastapi"));
     }
 
     [Fact]

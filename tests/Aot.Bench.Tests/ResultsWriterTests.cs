@@ -156,6 +156,27 @@ public class ResultsWriterTests
     }
 
     [Fact]
+    public void Padding_waste_of_the_embedding_workloads_is_reported_and_read_back()
+    {
+        SuiteResults results = Suite();
+        results.Runs.Add(Run("aot", "embed-http", 1, 10) with { Model = "minilm-embed", Workload = "embed-mixed-b32" });
+        results.EmbedPadding["embed-mixed-b32"] = Aot.LoadGen.Workloads.EmbedPadding.Of([8, 40, 256]);
+        Assert.Contains("| embed-mixed-b32 | 3 | 256 | 304 | 464 | 60.4 % |", MarkdownReport.Build(results, []), StringComparison.Ordinal);
+
+        string dir = Directory.CreateTempSubdirectory("aot-report-").FullName;
+        try
+        {
+            ResultsFolder.Write(results, dir);
+            SuiteResults read = Aot.LoadGen.ReportCommand.Read(Path.Combine(dir, "results.json"));
+            Assert.Equal(results.EmbedPadding["embed-mixed-b32"], read.EmbedPadding["embed-mixed-b32"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Targets_not_measured_are_never_reported_as_met()
     {
         Assert.All(TargetChecks.Evaluate(new ResultsQuery(Suite())).Where(c => c.Target.Contains("echo", StringComparison.Ordinal)), c => Assert.Null(c.Met));

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Aot.Embeddings;
 using Aot.Embeddings.Protocol;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 // usage: aot-embeddings-smoke MODEL.onnx [TEXT]   (vocab.txt next to the model)
 if (args.Length is 0 or > 2)
@@ -42,6 +44,21 @@ try
 catch (EmbeddingRequestException e)
 {
     Console.WriteLine($"refusal: {e.StatusCode} {JsonSerializer.Serialize(e.ToResponse(), EmbeddingsJsonContext.Default.ErrorResponse)}");
+}
+
+// Microsoft.Extensions.AI: the generator from a service provider, with the framework's middleware in the pipeline.
+var services = new ServiceCollection();
+services.AddAotEmbeddingGenerator(args[0]).ConfigureOptions(options => options.Dimensions ??= 128);
+await using (ServiceProvider provider = services.BuildServiceProvider())
+{
+    var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+    GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync([text, "hello world"]);
+    EmbeddingGeneratorMetadata metadata = generator.GetRequiredService<EmbeddingGeneratorMetadata>();
+    float[] full = model.Embed(text, new EmbedOptions { Dimensions = 128 });
+    float cosine = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(full, embeddings[0].Vector.Span);
+    Console.WriteLine($"IEmbeddingGenerator ({metadata.ProviderName}, {embeddings[0].ModelId}): {embeddings.Count} x {embeddings[0].Dimensions}, {embeddings.Usage?.InputTokenCount} tokens, cosine to EmbeddingModel {cosine:F6}");
+    if (cosine < 0.9999f)
+        return 1;
 }
 
 return 0;

@@ -56,22 +56,6 @@ public class OptionsTests
     }
 
     [Fact]
-    public void Cuda_provider_options_carry_every_setting()
-    {
-        var options = new ModelOptions
-        {
-            DeviceId = 1,
-            Cuda = new CudaOptions { ConvAlgoSearch = "EXHAUSTIVE", CopyInDefaultStream = false, EnableCudaGraph = true, GpuMemoryLimitBytes = 1L << 30 },
-        };
-        Dictionary<string, string> map = SessionFactory.CudaProviderOptions(options);
-        Assert.Equal("1", map["device_id"]);
-        Assert.Equal("EXHAUSTIVE", map["cudnn_conv_algo_search"]);
-        Assert.Equal("0", map["do_copy_in_default_stream"]);
-        Assert.Equal("1", map["enable_cuda_graph"]);
-        Assert.Equal("1073741824", map["gpu_mem_limit"]);
-    }
-
-    [Fact]
     public void Thread_and_spinning_settings_still_give_the_same_results()
     {
         string path = TestModels.Path("tiny");

@@ -179,6 +179,22 @@ internal static class MarkdownReport
                 ("p99 {0} ÷ Aot p99", (c, peer) => Ratio(q.Closed(peer, workload, "embed-http", c)?.P99Ms, q.Closed("aot", workload, "embed-http", c)?.P99Ms)));
         }
 
+        if (q.Results.EmbedPadding.Count > 0)
+        {
+            md.AppendLine("Padding: every system runs a request's texts as one batch padded to its longest text, so the model computes rows × longest positions. Computed on the client from the texts' exact token counts (no server reports it).").AppendLine();
+            md.AppendLine("| workload | texts | longest (tokens) | real tokens | padding tokens | padding waste |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (string workload in workloads)
+            {
+                if (q.Results.EmbedPadding.TryGetValue(workload, out Workloads.EmbedPadding? p))
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {p.Texts} | {p.LongestTokens} | {p.RealTokens:N0} | {p.PaddingTokens:N0} | {p.Waste:P1} |");
+                }
+            }
+
+            md.AppendLine();
+        }
+
         if (q.Results.EmbedAgreement.Count > 0)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"Same work? Each system's vectors for every text of each workload (its first answer), compared pairwise; the run fails below cosine {EmbedAgreement.Threshold}.").AppendLine();

@@ -17,6 +17,8 @@ internal sealed record SuiteResults
     public List<SkippedSystem> Skipped { get; } = [];
     public List<ModelLoadRecord> ModelLoads { get; } = [];
     public Dictionary<string, string> Workloads { get; } = [];
+    /// <summary>Per embedding workload, the padding its body costs in one batch (computed on the client from token counts).</summary>
+    public Dictionary<string, Workloads.EmbedPadding> EmbedPadding { get; } = [];
     /// <summary>Pairwise agreement of the systems' <c>/embed</c> vectors on each embedding workload.</summary>
     public List<EmbedAgreement> EmbedAgreement { get; } = [];
     public double? TotalSeconds { get; set; }

@@ -34,6 +34,7 @@ internal sealed class Workload
         _peerBody = new(() => JsonBodies.Peer(inputs));
         _binaryFrame = new(BuildFrame);
         EmbedBody = texts is null ? null : JsonBodies.Embed(texts);
+        Padding = texts is null ? null : EmbedPadding.Of([.. texts.Select(EmbedTexts.TokenCount)]);
     }
 
     /// <summary>
@@ -79,6 +80,9 @@ internal sealed class Workload
 
     /// <summary>The TEI-style <c>/embed</c> body of an embedding workload; null for a tensor workload.</summary>
     public byte[]? EmbedBody { get; }
+
+    /// <summary>The padding the body's texts cost in one batch; null for a tensor workload.</summary>
+    public EmbedPadding? Padding { get; }
 
     /// <summary>The binary-protocol InferRequest frame (header included): what the echo floor sends.</summary>
     public byte[] BinaryFrame => _binaryFrame.Value;

@@ -1,10 +1,12 @@
+using System.Globalization;
+
 namespace Aot.LoadGen.Workloads;
 
 /// <summary>
 /// The benchmark cases. Inputs are deterministic (a fixed-seed generator), so every system and every run gets the
 /// same numbers: the tiny model (overhead), ResNet-50 with one 224×224 image, MiniLM (real weights) at sequence 16
 /// and 128, and the 2-layer LSTM over 32 steps. The embedding cases post texts (<see cref="EmbedTexts"/>) to TEI's
-/// <c>/embed</c> on MiniLM with its vocab.txt: 1 or 32 short texts, 1 or 32 long texts.
+/// <c>/embed</c> on MiniLM with its vocab.txt: 1 or 32 short texts, 1 or 32 long texts, and 32 texts of mixed lengths.
 /// </summary>
 internal static class WorkloadCatalog
 {
@@ -34,11 +36,13 @@ internal static class WorkloadCatalog
 
     public static Workload EmbedLong32 { get; } = Embed("embed-long-b32", EmbedTexts.Long, "32 long texts");
 
+    public static Workload EmbedMixed32 { get; } = Embed("embed-mixed-b32", EmbedTexts.Mixed, "32 texts of mixed lengths (log-normal, median 40 tokens)");
+
     /// <summary>The tensor cases, in report order.</summary>
     public static IReadOnlyList<Workload> Tensors { get; } = [Tiny, ResNet50, MiniLm16, MiniLm128, Lstm];
 
     /// <summary>The <c>/embed</c> cases, in report order.</summary>
-    public static IReadOnlyList<Workload> Embeddings { get; } = [EmbedShort1, EmbedShort32, EmbedLong1, EmbedLong32];
+    public static IReadOnlyList<Workload> Embeddings { get; } = [EmbedShort1, EmbedShort32, EmbedLong1, EmbedLong32, EmbedMixed32];
 
     /// <summary>Every case, in report order.</summary>
     public static IReadOnlyList<Workload> All { get; } = [.. Tensors, .. Embeddings];
@@ -52,8 +56,9 @@ internal static class WorkloadCatalog
     {
         string[] batch = [.. texts];
         int[] tokens = [.. batch.Select(EmbedTexts.TokenCount)];
+        EmbedPadding padding = EmbedPadding.Of(tokens);
         return Workload.Embedding(name, EmbedModel, "minilm",
-            $"POST /embed, {what} ({tokens.Min()}–{tokens.Max()} tokens each with [CLS]/[SEP]), normalize: true; all-MiniLM-L6-v2 + its vocab.txt, mean pooling",
+            string.Create(CultureInfo.InvariantCulture, $"POST /embed, {what} ({tokens.Min()}–{tokens.Max()} tokens each with [CLS]/[SEP], {padding.RealTokens} in all; padding waste {padding.Waste:P0} in one batch), normalize: true; all-MiniLM-L6-v2 + its vocab.txt, mean pooling"),
             batch);
     }
 

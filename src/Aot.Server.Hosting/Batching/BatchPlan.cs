@@ -44,11 +44,11 @@ internal sealed class BatchPlan
 
     /// <summary>
     /// Sets every input's batch shape on the executor and copies each request's data into place: by the executor
-    /// itself when it can (a compiled-in model's generated code, <see cref="IBatchInputFiller"/>), else here.
+    /// itself when it can (a compiled-in model's generated code, <see cref="IModelExecutor.TryFillInputs"/>), else here.
     /// </summary>
     public void FillInputs(IModelExecutor executor, List<InferenceRequest> batch, long rows)
     {
-        if (executor is IBatchInputFiller filler && filler.TryFillInputs(batch, rows))
+        if (executor.TryFillInputs(batch, rows))
         {
             return;
         }

@@ -24,4 +24,13 @@ internal interface IModelExecutor : IDisposable
 
     /// <summary>Shape of output <paramref name="index"/> of the last run.</summary>
     ReadOnlySpan<long> GetOutputShape(int index);
+
+    /// <summary>
+    /// Lays a whole batch out in the input buffers itself (a compiled-in model's generated code knows element sizes,
+    /// fixed dimensions and row sizes as constants), or returns false having touched nothing: then
+    /// <see cref="BatchPlan.FillInputs"/> does it through <see cref="GetInputBytes"/>. Declining is always safe.
+    /// </summary>
+    /// <param name="batch">The requests, in row order.</param>
+    /// <param name="rows">The batch's rows (the sum of the requests' dimension 0 for a batchable model, else 1).</param>
+    bool TryFillInputs(List<InferenceRequest> batch, long rows) => false;
 }

@@ -1,20 +1,26 @@
-using Aot.Server.Models;
+using System.Diagnostics;
 using Aot.Protocol;
+using Aot.Server.Metrics;
+using Aot.Server.Models;
 
 namespace Aot.Server.Batching;
 
 /// <summary>
-/// One inference request on its way through a model's <see cref="DynamicBatcher"/>. The protocol layer fills
-/// <see cref="Inputs"/>, the batcher copies them into the batch, runs it, and hands the request its slice of the
-/// outputs through <see cref="OnCompleted"/> (or a failure through <see cref="OnFailed"/>) on the worker thread.
-/// Subclasses (one per protocol) decide what to do with the result: write it to a socket at once, or copy it and
-/// wake an awaiting HTTP handler. Instances are pooled: one per in-flight request, reused afterwards.
+/// One inference request on its way through a model's <see cref="DynamicBatcher"/>. Its life: a transport rents it
+/// from its pool and parses into <see cref="Inputs"/>; <see cref="DynamicBatcher.Submit"/> validates, runs and hands
+/// it its slice of the outputs through <see cref="OnCompleted"/> (or a failure through <see cref="OnFailed"/>); the
+/// transport writes the answer in its own format and calls <see cref="Release"/>, the one place a request's outcome
+/// and duration are recorded, which returns it to its pool. Subclasses (one per protocol) decide what to do with the
+/// result: write it to a socket at once, or copy it and wake an awaiting HTTP handler.
 /// </summary>
 internal abstract class InferenceRequest
 {
-    protected InferenceRequest(ServingSignature signature)
+    private readonly ModelMetrics _metrics;
+
+    protected InferenceRequest(ServingSignature signature, ModelMetrics metrics)
     {
         Signature = signature;
+        _metrics = metrics;
         Inputs = [.. signature.Inputs.Select(static i => new TensorBuffer(i.Rank))];
         SelectedOutputs = new bool[signature.Outputs.Length];
     }
@@ -52,6 +58,23 @@ internal abstract class InferenceRequest
     internal InferenceRequest? QueueNext;
     internal InferenceRequest? QueuePrevious;
 
+    /// <summary>Whether some input's bytes are still a view of the transport's receive buffer.</summary>
+    public bool HasBorrowedInputs
+    {
+        get
+        {
+            foreach (TensorBuffer input in Inputs)
+            {
+                if (input.IsBorrowed)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Copies inputs borrowed from a receive buffer into the request's own buffers (before it is queued).</summary>
     public void MaterializeInputs()
     {
@@ -69,6 +92,20 @@ internal abstract class InferenceRequest
 
     /// <summary>Called when the request failed, expired, was refused or was dropped.</summary>
     public abstract void OnFailed(ErrorCode code, string message);
+
+    /// <summary>
+    /// Ends the request's life once its answer is written (or it was dropped): records its outcome and its time from
+    /// receipt, then <see cref="Recycle"/>s it.
+    /// </summary>
+    public void Release(RequestOutcome outcome)
+    {
+        _metrics.Record(outcome);
+        _metrics.RequestDuration.ObserveTicks(Stopwatch.GetTimestamp() - ReceivedAt);
+        Recycle();
+    }
+
+    /// <summary>Clears the transport's state (after <see cref="ResetState"/>) and returns the object to its pool.</summary>
+    protected abstract void Recycle();
 
     /// <summary>Clears per-request state before the object is reused.</summary>
     protected void ResetState()

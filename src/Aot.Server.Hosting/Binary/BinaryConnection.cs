@@ -22,19 +22,14 @@ internal sealed class BinaryConnection
     private readonly IDuplexPipe _transport;
     private readonly BinaryProtocol _protocol;
     private readonly FrameParser _parser;
-    private readonly int _maxInFlight;
-    private readonly AsyncSignal _slotFreed = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _inFlight;
-    private volatile bool _draining;
-    private volatile bool _clientGone;
+    private readonly ConnectionRequests _requests;
 
     public BinaryConnection(IDuplexPipe transport, BinaryProtocol protocol)
     {
         _transport = transport;
         _protocol = protocol;
         _parser = new FrameParser(protocol.MaxPayloadBytes);
-        _maxInFlight = Math.Max(1, protocol.MaxInFlightPerConnection);
+        _requests = new ConnectionRequests(protocol.MaxInFlightPerConnection);
         Output = new ConnectionOutput(transport.Output);
     }
 
@@ -54,10 +49,10 @@ internal sealed class BinaryConnection
     public ConnectionOutput Output { get; }
 
     /// <summary>True when the client is gone: queued requests of this connection are dropped, not run.</summary>
-    public bool IsClosed => _clientGone;
+    public bool IsClosed => _requests.IsClientGone;
 
     /// <summary>Requests of this connection admitted and not yet answered.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
+    public int InFlight => _requests.InFlight;
 
     public async Task RunAsync(CancellationToken closeRequested)
     {
@@ -76,7 +71,7 @@ internal sealed class BinaryConnection
                     // until a request of this connection finishes. Kestrel stops reading the socket once its input
                     // buffer is full, and TCP pushes back on the client.
                     input.AdvanceTo(consumed);
-                    await WaitForSlotAsync().ConfigureAwait(false);
+                    await _requests.WaitForSlotAsync().ConfigureAwait(false);
                     continue;
                 }
 
@@ -88,50 +83,20 @@ internal sealed class BinaryConnection
 
                 if (state == ReadState.Corrupt || result.IsCompleted)
                 {
-                    _clientGone = true;
+                    _requests.ClientGone();
                     break;
                 }
             }
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ObjectDisposedException or OperationCanceledException)
         {
-            _clientGone = true;
+            _requests.ClientGone();
         }
 
-        _draining = true;
-        if (Volatile.Read(ref _inFlight) > 0)
-        {
-            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        }
+        await _requests.DrainAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
 
         Output.Close();
         await input.CompleteAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Called by a request when it has been answered (or dropped).</summary>
-    public void OnRequestFinished()
-    {
-        int left = Interlocked.Decrement(ref _inFlight);
-        if (left < _maxInFlight)
-        {
-            _slotFreed.Set();
-        }
-
-        if (left == 0 && _draining)
-        {
-            _drained.TrySetResult();
-        }
-    }
-
-    private ValueTask WaitForSlotAsync()
-    {
-        _slotFreed.Arm();
-        if (Volatile.Read(ref _inFlight) < _maxInFlight && _slotFreed.Disarm())
-        {
-            return ValueTask.CompletedTask; // a slot freed before we armed
-        }
-
-        return _slotFreed.WaitAsync();
     }
 
     /// <summary>Handles every whole frame in <paramref name="buffer"/> while the connection has room for more requests.</summary>
@@ -141,7 +106,7 @@ internal sealed class BinaryConnection
         ReadState state = ReadState.NeedMoreData;
         while (true)
         {
-            if (Volatile.Read(ref _inFlight) >= _maxInFlight && !reader.End)
+            if (_requests.IsFull && !reader.End)
             {
                 state = ReadState.AtCapacity;
                 break;
@@ -217,8 +182,8 @@ internal sealed class BinaryConnection
         }
 
         BinaryInferenceRequest request = _protocol.RentRequest(model);
-        request.Begin(this, requestId, received);
-        Interlocked.Increment(ref _inFlight);
+        request.Begin(Output, _requests, requestId, received);
+        _requests.Started();
         // A request that may run inline leaves its tensor bytes in the socket buffer: if it does run now, they are
         // copied once, straight into the runner's pinned input buffer; if not, into its own buffer before queueing.
         bool borrow = mayRunInline && model.Batcher.RunsLoneRequestsInline;
@@ -228,28 +193,11 @@ internal sealed class BinaryConnection
         }
         catch (InferenceException ex)
         {
-            WriteError(requestId, ex.Code, ex.Message);
-            request.Release(RequestOutcomes.FromCode(ex.Code));
+            request.OnFailed(ex.Code, ex.Message);
             return;
         }
 
-        if (borrow)
-        {
-            if (model.Batcher.TryRunInline(request))
-            {
-                return;
-            }
-
-            request.MaterializeInputs();
-        }
-
-        if (model.Batcher.Submit(request, mayRunInline: false, out ErrorCode refusal) == SubmitResult.Refused)
-        {
-            WriteError(requestId, refusal, refusal == ErrorCode.Overloaded
-                ? $"Model '{model.Name}' is overloaded: its queue is full (--max-queue {model.Batcher.Options.MaxQueue})."
-                : "The server is shutting down.");
-            request.Release(RequestOutcomes.FromCode(refusal));
-        }
+        model.Batcher.Submit(request, mayRunInline: borrow);
     }
 
     private void HandleMetadata(ulong requestId, ReadOnlySequence<byte> payload)

@@ -1,37 +1,38 @@
-using System.Diagnostics;
+using Aot.Protocol;
 using Aot.Server.Batching;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
-using Aot.Protocol;
 using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Binary;
 
 /// <summary>
-/// An inference request that arrived in a binary frame. Its answer is written by the batch worker itself,
-/// straight from the runner's output buffers into the connection's pipe; then the object returns to its pool.
+/// An inference request that arrived in a binary frame. Its answer is written by whoever answers it (the batch worker,
+/// or the read loop for a request refused at once) straight from the runner's output buffers into the connection's
+/// output; then the object is released back to its pool.
 /// </summary>
-internal sealed class BinaryInferenceRequest(ServedModel model, ObjectPool<BinaryInferenceRequest> pool) : InferenceRequest(model.Signature)
+internal sealed class BinaryInferenceRequest(ServedModel model, ObjectPool<BinaryInferenceRequest> pool) : InferenceRequest(model.Signature, model.Metrics)
 {
-    private BinaryConnection? _connection;
+    private ConnectionOutput? _output;
+    private ConnectionRequests? _requests;
 
     public ServedModel Model { get; } = model;
 
     public ulong RequestId { get; private set; }
 
-    public override bool IsAbandoned => _connection?.IsClosed ?? true;
+    public override bool IsAbandoned => _requests?.IsClientGone ?? true;
 
-    public void Begin(BinaryConnection connection, ulong requestId, long receivedAt)
+    public void Begin(ConnectionOutput output, ConnectionRequests requests, ulong requestId, long receivedAt)
     {
-        _connection = connection;
+        _output = output;
+        _requests = requests;
         RequestId = requestId;
         ReceivedAt = receivedAt;
     }
 
     public override void OnCompleted(in InferenceResult result)
     {
-        BinaryConnection connection = _connection!;
-        ConnectionOutput output = connection.Output;
+        ConnectionOutput output = _output!;
         bool written;
         lock (output.Gate)
         {
@@ -49,28 +50,27 @@ internal sealed class BinaryInferenceRequest(ServedModel model, ObjectPool<Binar
 
     public override void OnFailed(ErrorCode code, string message)
     {
-        BinaryConnection connection = _connection!;
-        lock (connection.Output.Gate)
+        ConnectionOutput output = _output!;
+        lock (output.Gate)
         {
-            if (!connection.Output.IsClosed)
+            if (!output.IsClosed)
             {
-                ResponseFrames.WriteError(connection.Output.Writer, RequestId, code, message);
-                connection.Output.FlushLocked();
+                ResponseFrames.WriteError(output.Writer, RequestId, code, message);
+                output.FlushLocked();
             }
         }
 
         Release(RequestOutcomes.FromCode(code));
     }
 
-    /// <summary>Records the outcome, tells the connection one fewer request is in flight, and returns to the pool.</summary>
-    public void Release(RequestOutcome outcome)
+    /// <summary>Tells the connection one fewer request is in flight and returns to the pool (after the outcome was recorded).</summary>
+    protected override void Recycle()
     {
-        BinaryConnection connection = _connection!;
-        Model.Metrics.Record(outcome);
-        Model.Metrics.RequestDuration.ObserveTicks(Stopwatch.GetTimestamp() - ReceivedAt);
-        _connection = null;
+        ConnectionRequests requests = _requests!;
+        _output = null;
+        _requests = null;
         ResetState();
         pool.Return(this);
-        connection.OnRequestFinished();
+        requests.Finished();
     }
 }

@@ -29,12 +29,12 @@ internal static class InferFrameReader
                 : $"Unknown model '{Encoding.UTF8.GetString(name)}' version {version}.");
     }
 
-    /// <summary>Reads timeout, inputs and requested outputs into <paramref name="request"/> and validates them.</summary>
+    /// <summary>Reads timeout, inputs and requested outputs into <paramref name="request"/> (the batcher validates them).</summary>
     /// <param name="reader">Positioned at the timeout field.</param>
     /// <param name="request">The request to fill.</param>
     /// <param name="borrow">
     /// Point fixed-size inputs at the frame's bytes instead of copying them (the caller runs the request before the
-    /// frame is consumed, or calls <see cref="InferenceRequest.MaterializeInputs"/>).
+    /// frame is consumed, or <see cref="DynamicBatcher.Submit"/> copies them before queueing).
     /// </param>
     public static void ReadTensors(ref SequenceReader<byte> reader, InferenceRequest request, bool borrow = false)
     {
@@ -112,8 +112,6 @@ internal static class InferFrameReader
         {
             throw InferenceException.BadRequest($"The InferRequest payload has {reader.Remaining} bytes after its last field.");
         }
-
-        signature.Validate(request.Inputs);
     }
 
     /// <summary>Copies a <c>u16 length | UTF-8 bytes</c> name into <paramref name="scratch"/>; returns its length.</summary>

@@ -19,6 +19,10 @@ internal static class ServeCommand
         var port = new Option<int>("--port") { Description = "Binary protocol TCP port; 0 turns it off.", DefaultValueFactory = _ => defaults.Port };
         var unixSocket = new Option<string?>("--unix-socket") { Description = "Also serve the binary protocol on this Unix domain socket path." };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto (CUDA if it loads, else CPU).", DefaultValueFactory = _ => defaults.Device };
+        var cudaMemLimit = new Option<int>("--cuda-mem-limit-mb") { Description = "CUDA: most MiB ONNX Runtime's GPU memory arena may hold per model; 0 = no limit.", DefaultValueFactory = _ => defaults.CudaMemoryLimitMiB };
+        var convAlgoSearch = new Option<string>("--cudnn-conv-algo-search") { Description = "CUDA: HEURISTIC (picks at once, suits dynamic batches), EXHAUSTIVE (benchmarks every new shape) or DEFAULT.", DefaultValueFactory = _ => defaults.CudnnConvAlgoSearch };
+        var cudaGraph = new Option<bool>("--cuda-graph") { Description = "CUDA: capture and replay the graph (models whose inputs all have fixed shapes only; start-up fails otherwise)." };
+        var cudaTf32 = new Option<bool>("--cuda-tf32") { Description = "CUDA: let float32 matrix products use TF32 tensor cores (faster, ~1e-3 relative error); false for IEEE float32.", DefaultValueFactory = _ => defaults.CudaTf32 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads per session; 0 = one per physical core.", DefaultValueFactory = _ => defaults.Threads };
         var workers = new Option<int>("--workers") { Description = "Batch workers per model, each with its own runner and buffers.", DefaultValueFactory = _ => defaults.Workers };
         var maxBatch = new Option<int>("--max-batch") { Description = "Most rows (dimension 0) per batch; 1 turns batching off.", DefaultValueFactory = _ => defaults.MaxBatch };
@@ -38,7 +42,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving) and the binary protocol.")
         {
-            models, repository, host, httpPort, port, unixSocket, device, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, drain, maxInFlight, inline, inlineIo,
+            models, repository, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength,
         };
         command.SetAction(result =>
@@ -52,6 +56,10 @@ internal static class ServeCommand
                 Port = result.GetValue(port),
                 UnixSocket = result.GetValue(unixSocket),
                 Device = result.GetValue(device)!,
+                CudaMemoryLimitMiB = result.GetValue(cudaMemLimit),
+                CudnnConvAlgoSearch = result.GetValue(convAlgoSearch)!,
+                CudaGraph = result.GetValue(cudaGraph),
+                CudaTf32 = result.GetValue(cudaTf32),
                 Threads = result.GetValue(threads),
                 Workers = result.GetValue(workers),
                 MaxBatch = result.GetValue(maxBatch),

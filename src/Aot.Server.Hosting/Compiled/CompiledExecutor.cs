@@ -10,12 +10,11 @@ namespace Aot.Server.Compiled;
 /// exactly the compiled ones), else by <see cref="BatchPlan"/> through the runner's input methods; runs and outputs
 /// through its <see cref="ModelRunner"/> directly.
 /// </summary>
-internal sealed class CompiledExecutor(CompiledRunner compiled, bool generatedFill) : IModelExecutor, IBatchInputFiller
+internal sealed class CompiledExecutor(CompiledRunner compiled, bool generatedFill) : IModelExecutor
 {
-    private readonly ModelRunner _runner = compiled.Runner;
-
-    // As RunnerExecutor: string outputs are read from ONNX Runtime once per run, however many requests ask.
-    private readonly string[]?[] _strings = new string[compiled.Runner.OutputCount][];
+    // Runs and outputs are exactly the general executor's over the typed instance's runner; the typed instance owns
+    // that runner, so this one is never disposed.
+    private readonly RunnerExecutor _runs = new(compiled.Runner);
 
     /// <summary>Batches this worker's generated code laid out (read by tests and the log; the worker's own counter, no atomics).</summary>
     public long GeneratedFills { get; private set; }
@@ -39,17 +38,13 @@ internal sealed class CompiledExecutor(CompiledRunner compiled, bool generatedFi
 
     public void SetStringInput(int index, ReadOnlySpan<string> values, ReadOnlySpan<long> shape) => compiled.SetStringInput(index, values, shape);
 
-    public void Run()
-    {
-        Array.Clear(_strings);
-        _runner.Run();
-    }
+    public void Run() => _runs.Run();
 
-    public ReadOnlySpan<byte> GetOutputBytes(int index) => _runner.GetOutputBytes(index);
+    public ReadOnlySpan<byte> GetOutputBytes(int index) => _runs.GetOutputBytes(index);
 
-    public string[] GetStringOutput(int index) => _strings[index] ??= _runner.GetStringOutput(index);
+    public string[] GetStringOutput(int index) => _runs.GetStringOutput(index);
 
-    public ReadOnlySpan<long> GetOutputShape(int index) => _runner.GetOutputShape(index);
+    public ReadOnlySpan<long> GetOutputShape(int index) => _runs.GetOutputShape(index);
 
     public void Dispose() => compiled.Dispose();
 }

@@ -119,7 +119,6 @@ internal static class CompiledModelLoader
             bool exact = SignatureIsExactlyCompiled(model.Metadata, compiled) && signature.IsBatchable == compiled.IsBatchable;
             if (exact)
             {
-                signature.CompiledValidation = compiled.Validate; // bound to the instance: no closure between the server and the generated check
                 requestPath = "compiled validation and batch filling";
             }
             else
@@ -131,7 +130,7 @@ internal static class CompiledModelLoader
 
             var metrics = new ModelMetrics(compiled.Name, "1");
             BatcherOptions options = signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 };
-            var batcher = new DynamicBatcher(compiled.Name, signature, () => compiled.NewExecutor(model, generatedFill: exact), options, metrics);
+            var batcher = new DynamicBatcher(compiled.Name, signature, new CompiledModelAdapter(compiled, model, exact), options, metrics);
             var served = new ServedModel(compiled.Name, 1, model, signature, batcher, metrics);
             try
             {

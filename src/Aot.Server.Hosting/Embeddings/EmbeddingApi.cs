@@ -87,9 +87,8 @@ internal sealed class EmbeddingApi
             }
 
             long tokenized = Stopwatch.GetTimestamp();
-            request = endpoint.Requests.Get();
-            request.Begin(received, context.RequestAborted);
-            HttpApi.ApplyDeadline(context.Request, request);
+            request = Rent(endpoint, received, context);
+            HttpDeadline.Apply(context.Request, request);
             request.SetJob(job);
 
             await request.RunAsync().ConfigureAwait(false);
@@ -134,15 +133,16 @@ internal sealed class EmbeddingApi
         }
         finally
         {
-            ModelMetrics metrics = endpoint.Served.Metrics;
-            metrics.Record(outcome);
-            metrics.RequestDuration.ObserveTicks(Stopwatch.GetTimestamp() - received);
-            if (request is not null)
-            {
-                request.Reset();
-                endpoint.Requests.Return(request);
-            }
+            // Requests that failed before reaching the batcher (parsing, tokenization) count for the model they named too.
+            (request ?? Rent(endpoint, received, context)).Release(outcome);
         }
+    }
+
+    private static EmbeddingInferenceRequest Rent(EmbeddingEndpoint endpoint, long received, HttpContext context)
+    {
+        EmbeddingInferenceRequest request = endpoint.Requests.Get();
+        request.Begin(received, context.RequestAborted);
+        return request;
     }
 
     private Task InfoAsync(HttpContext context)
@@ -154,7 +154,7 @@ internal sealed class EmbeddingApi
 
         EmbeddingEndpoint endpoint = _endpoints[0];
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, HttpApi.JsonOptions))
+        using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("model_id", endpoint.Served.Name);
@@ -230,7 +230,7 @@ internal sealed class EmbeddingApi
         }
 
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, HttpApi.JsonOptions))
+        using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
         {
             JsonSerializer.Serialize(json, value, typeInfo);
         }

@@ -23,7 +23,7 @@ internal sealed class EmbeddingInferenceRequest : AwaitedInferenceRequest
     public EmbeddingInferenceRequest(EmbeddingEndpoint endpoint) : base(endpoint.Served)
     {
         _endpoint = endpoint;
-        Json = new Utf8JsonWriter(Body, HttpApi.JsonOptions);
+        Json = new Utf8JsonWriter(Body, HttpJson.WriterOptions);
     }
 
     /// <summary>The job being served.</summary>
@@ -75,13 +75,13 @@ internal sealed class EmbeddingInferenceRequest : AwaitedInferenceRequest
         Complete();
     }
 
-    /// <summary>Prepares the object for the next request.</summary>
-    public void Reset()
+    protected override void Recycle()
     {
         ResetAwaited();
         _job = null;
         Body.ResetWrittenCount();
         Json.Reset(Body);
+        _endpoint.Requests.Return(this);
     }
 
     private Span<long> Input(int index, int rows, int length)

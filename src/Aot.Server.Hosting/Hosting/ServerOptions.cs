@@ -24,6 +24,18 @@ internal sealed record class ServerOptions
 
     public string Device { get; init; } = "cpu";
 
+    /// <summary>CUDA arena limit in MiB per model; 0 = ONNX Runtime's default (no limit).</summary>
+    public int CudaMemoryLimitMiB { get; init; }
+
+    /// <summary>cuDNN convolution algorithm search: HEURISTIC, EXHAUSTIVE or DEFAULT.</summary>
+    public string CudnnConvAlgoSearch { get; init; } = "HEURISTIC";
+
+    /// <summary>Capture and replay CUDA graphs (fixed-shape models only).</summary>
+    public bool CudaGraph { get; init; }
+
+    /// <summary>TF32 tensor cores for float32 (ONNX Runtime's default).</summary>
+    public bool CudaTf32 { get; init; } = true;
+
     public int Threads { get; init; }
 
     public int Workers { get; init; } = 1;
@@ -82,7 +94,27 @@ internal sealed record class ServerOptions
             Device = kind,
             DeviceId = id,
             IntraOpThreads = Math.Max(0, Threads),
+            Cuda = ToCudaOptions(),
             Log = log,
         };
+    }
+
+    private CudaOptions ToCudaOptions()
+    {
+        try
+        {
+            return new CudaOptions
+            {
+                ConvAlgoSearch = CudnnConvAlgoSearch,
+                EnableCudaGraph = CudaGraph,
+                UseTf32 = CudaTf32,
+                GpuMemoryLimitBytes = CudaMemoryLimitMiB > 0 ? (long)CudaMemoryLimitMiB << 20 : null,
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            // Reported like every other bad flag: one line, exit code 1.
+            throw new FormatException(ex.Message, ex);
+        }
     }
 }

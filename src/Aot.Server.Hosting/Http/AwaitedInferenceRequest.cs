@@ -11,7 +11,7 @@ namespace Aot.Server.Http;
 /// <see cref="Complete"/> or <see cref="InferenceRequest.OnFailed"/>, and the handler resumes on a request thread
 /// (never the worker's) through a reusable <see cref="IValueTaskSource{TResult}"/>, so awaiting allocates nothing.
 /// </summary>
-internal abstract class AwaitedInferenceRequest(ServedModel model) : InferenceRequest(model.Signature), IValueTaskSource<bool>
+internal abstract class AwaitedInferenceRequest(ServedModel model) : InferenceRequest(model.Signature, model.Metrics), IValueTaskSource<bool>
 {
     private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = true };
     private CancellationToken _aborted;
@@ -34,18 +34,11 @@ internal abstract class AwaitedInferenceRequest(ServedModel model) : InferenceRe
     /// Hands the request to its model's batcher and waits for the answer. A lone request on an idle model runs right
     /// here on the request thread (see <see cref="DynamicBatcher.Submit"/>).
     /// </summary>
-    /// <exception cref="InferenceException">Refused (queue full: 429, shutting down: 503) or failed (its code).</exception>
+    /// <exception cref="InferenceException">Invalid (400), refused (queue full: 429, shutting down: 503) or failed (its code).</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its state machine is pooled: no allocation per request
     public async ValueTask RunAsync()
     {
-        DynamicBatcher batcher = Model.Batcher;
-        if (batcher.Submit(this, mayRunInline: true, out ErrorCode refusal) == SubmitResult.Refused)
-        {
-            throw new InferenceException(refusal, refusal == ErrorCode.Overloaded
-                ? $"Model '{Model.Name}' is overloaded: its queue is full (--max-queue {batcher.Options.MaxQueue})."
-                : "The server is shutting down.");
-        }
-
+        Model.Batcher.Submit(this, mayRunInline: true);
         if (!await new ValueTask<bool>(this, _completion.Version).ConfigureAwait(false))
         {
             throw new InferenceException(FailureCode, FailureMessage!);

@@ -18,12 +18,6 @@ namespace Aot.Server.Http;
 /// </summary>
 internal sealed class HttpApi
 {
-    /// <summary>Optional request header: the request's deadline in milliseconds from receipt.</summary>
-    public const string TimeoutHeader = "Aot-Timeout-Ms";
-
-    /// <summary>JSON answers are not embedded in HTML: quotes and non-ASCII need no escaping.</summary>
-    public static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-
     private const string BinaryHeaderLength = "Inference-Header-Content-Length";
     private readonly ModelRepository _repository;
     private readonly ServerState _state;
@@ -37,7 +31,9 @@ internal sealed class HttpApi
         _maxPayloadBytes = maxPayloadBytes;
         foreach (ServedModel model in repository.All)
         {
-            _pools[model] = RequestPools.Create(() => new HttpInferenceRequest(model), capacity: 256);
+            ObjectPool<HttpInferenceRequest>? pool = null;
+            pool = RequestPools.Create(() => new HttpInferenceRequest(model, pool!), capacity: 256);
+            _pools[model] = pool;
         }
     }
 
@@ -167,10 +163,7 @@ internal sealed class HttpApi
         }
         finally
         {
-            model!.Metrics.Record(outcome);
-            model.Metrics.RequestDuration.ObserveTicks(Stopwatch.GetTimestamp() - received);
-            request.Reset();
-            _pools[model].Return(request);
+            request.Release(outcome);
         }
     }
 
@@ -178,7 +171,7 @@ internal sealed class HttpApi
     {
         ServedModel model = request.Model;
         using RequestBody body = await RequestBody.ReadAsync(context.Request, _maxPayloadBytes, context.RequestAborted).ConfigureAwait(false);
-        ApplyDeadline(context.Request, request);
+        HttpDeadline.Apply(context.Request, request);
 
         string? id = null;
         bool rowFormat = false;
@@ -235,20 +228,6 @@ internal sealed class HttpApi
         }
     }
 
-    /// <summary>Sets the request's deadline from the optional <see cref="TimeoutHeader"/>.</summary>
-    public static void ApplyDeadline(HttpRequest httpRequest, InferenceRequest request)
-    {
-        if (httpRequest.Headers.TryGetValue(TimeoutHeader, out var timeoutText))
-        {
-            if (!long.TryParse(timeoutText, NumberStyles.None, CultureInfo.InvariantCulture, out long timeoutMs))
-            {
-                throw InferenceException.BadRequest($"Header {TimeoutHeader} must be a whole number of milliseconds.");
-            }
-
-            request.DeadlineAt = request.ReceivedAt + (timeoutMs * Stopwatch.Frequency / 1000);
-        }
-    }
-
     private bool TryFindModel(HttpContext context, out ServedModel? model, out Task notFound)
     {
         string name = (string)context.Request.RouteValues["model"]!;
@@ -269,7 +248,7 @@ internal sealed class HttpApi
     private static Task WriteJsonAsync<TState>(HttpContext context, int status, Action<Utf8JsonWriter, TState> write, TState state)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
         {
             write(json, state);
         }

@@ -21,7 +21,7 @@ internal static class HttpErrors
         response.StatusCode = status;
         response.ContentType = "application/json";
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(128 + message.Length);
-        using (var json = new Utf8JsonWriter(buffer, HttpApi.JsonOptions))
+        using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
         {
             JsonSerializer.Serialize(json, new ErrorDocument(message), ServerJsonContext.Default.ErrorDocument);
         }

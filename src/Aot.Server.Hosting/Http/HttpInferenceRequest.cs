@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Aot.Server.Batching;
 using Aot.Server.Models;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Http;
 
@@ -12,11 +13,14 @@ namespace Aot.Server.Http;
 /// </summary>
 internal sealed class HttpInferenceRequest : AwaitedInferenceRequest
 {
-    public HttpInferenceRequest(ServedModel model) : base(model)
+    private readonly ObjectPool<HttpInferenceRequest> _pool;
+
+    public HttpInferenceRequest(ServedModel model, ObjectPool<HttpInferenceRequest> pool) : base(model)
     {
+        _pool = pool;
         Outputs = [.. model.Signature.Outputs.Select(static o => new TensorBuffer(o.Rank))];
         BinaryOutputs = new bool[model.Signature.Outputs.Length];
-        Json = new Utf8JsonWriter(Body, HttpApi.JsonOptions);
+        Json = new Utf8JsonWriter(Body, HttpJson.WriterOptions);
     }
 
     /// <summary>The request's outputs, copied from the batch (only the selected ones are filled).</summary>
@@ -49,8 +53,7 @@ internal sealed class HttpInferenceRequest : AwaitedInferenceRequest
         Complete();
     }
 
-    /// <summary>Prepares the object for the next request.</summary>
-    public void Reset()
+    protected override void Recycle()
     {
         ResetAwaited();
         foreach (TensorBuffer output in Outputs)
@@ -61,5 +64,6 @@ internal sealed class HttpInferenceRequest : AwaitedInferenceRequest
         Array.Clear(BinaryOutputs);
         Body.ResetWrittenCount();
         Json.Reset(Body);
+        _pool.Return(this);
     }
 }

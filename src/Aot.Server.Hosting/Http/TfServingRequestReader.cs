@@ -42,7 +42,6 @@ internal static class TfServingRequestReader
 
         Expect(rowFormat is not null, "The body needs 'instances' (row format) or 'inputs' (columnar format).");
         request.SelectAllOutputs();
-        request.Signature.Validate(request.Inputs);
         return rowFormat!.Value;
     }
 

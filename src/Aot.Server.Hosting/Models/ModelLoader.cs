@@ -69,7 +69,7 @@ internal static class ModelLoader
                 options = options with { PadSequences = true };
             }
 
-            var batcher = new DynamicBatcher(source.Name, signature, () => new RunnerExecutor(model.CreateRunner()), options, metrics);
+            var batcher = new DynamicBatcher(source.Name, signature, new GeneralModelAdapter(() => new RunnerExecutor(model.CreateRunner())), options, metrics);
             var served = new ServedModel(source.Name, source.Version, model, signature, batcher, metrics);
             if (text is not null)
             {

@@ -41,13 +41,6 @@ internal sealed class ServingSignature
     /// <summary>Why the server cannot serve this model (sequence/map inputs, element types it cannot bind), or null.</summary>
     public string? UnsupportedReason { get; }
 
-    /// <summary>
-    /// For a model compiled into the server (Aot.Server.Hosting): validation generated from its signature, straight-line
-    /// code over constants. True means the request is valid; false hands it to the general check in
-    /// <see cref="Validate"/>, which accepts it or reports exactly what is wrong. Null for models loaded at run time.
-    /// </summary>
-    public Func<TensorBuffer[], bool>? CompiledValidation { get; set; }
-
     public ServingTensor? FindInput(ReadOnlySpan<byte> utf8Name)
     {
         foreach (ServingTensor input in Inputs)
@@ -87,11 +80,6 @@ internal sealed class ServingSignature
     /// </summary>
     public void Validate(TensorBuffer[] tensors)
     {
-        if (CompiledValidation is { } compiled && compiled(tensors))
-        {
-            return; // the compiled-in model's straight-line check accepted it; anything else gets the full check below
-        }
-
         for (int i = 0; i < Inputs.Length; i++)
         {
             ServingTensor input = Inputs[i];

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Aot.Server.Batching;
+using Aot.Server.Metrics;
 using Aot.Server.Models;
 using Aot.Protocol;
 
@@ -10,7 +11,7 @@ internal sealed class TestRequest : InferenceRequest
 {
     private readonly TaskCompletionSource<bool> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public TestRequest(ServingSignature signature) : base(signature) => SelectAllOutputs();
+    public TestRequest(ServingSignature signature) : base(signature, new ModelMetrics("test", "1")) => SelectAllOutputs();
 
     public volatile bool Abandoned;
 
@@ -56,6 +57,8 @@ internal sealed class TestRequest : InferenceRequest
         FailureMessage = message;
         _done.TrySetResult(false);
     }
+
+    protected override void Recycle() => ResetState();
 
     public async Task<bool> WaitAsync() => await Completion.WaitAsync(TimeSpan.FromSeconds(30));
 }

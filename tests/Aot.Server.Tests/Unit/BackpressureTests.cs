@@ -30,7 +30,7 @@ public sealed class BackpressureTests
         var signature = new ServingSignature(onnx.Metadata);
         var metrics = new ModelMetrics("id", "1");
         var executor = new FakeExecutor(1);
-        var batcher = new DynamicBatcher("id", signature, () => executor, new BatcherOptions { MaxBatchRows = 1 }, metrics);
+        var batcher = new DynamicBatcher("id", signature, new GeneralModelAdapter(() => executor), new BatcherOptions { MaxBatchRows = 1 }, metrics);
         batcher.Start();
         using var repository = new ModelRepository([new ServedModel("id", 1, onnx, signature, batcher, metrics)]);
 

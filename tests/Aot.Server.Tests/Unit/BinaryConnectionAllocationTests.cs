@@ -138,7 +138,7 @@ public sealed class BinaryConnectionAllocationTests
         var signature = new ServingSignature(onnx.Metadata);
         var metrics = new Metrics.ModelMetrics("tiny", "1");
         var probe = new ProbeExecutor(new RunnerExecutor(onnx.CreateRunner()));
-        var batcher = new DynamicBatcher("tiny", signature, () => probe, new BatcherOptions { MaxBatchRows = maxBatchRows }, metrics);
+        var batcher = new DynamicBatcher("tiny", signature, new GeneralModelAdapter(() => probe), new BatcherOptions { MaxBatchRows = maxBatchRows }, metrics);
         batcher.WarmUp();
         batcher.Start();
         using var repository = new ModelRepository([new ServedModel("tiny", 1, onnx, signature, batcher, metrics)]);

@@ -32,7 +32,7 @@ public sealed class BinaryConnectionTests : IDisposable
     {
         var signature = new ServingSignature(_identity.Metadata);
         var metrics = new ModelMetrics("id", "1");
-        _batcher = new DynamicBatcher("id", signature, () => _executor, new BatcherOptions(), metrics);
+        _batcher = new DynamicBatcher("id", signature, new GeneralModelAdapter(() => _executor), new BatcherOptions(), metrics);
         _batcher.Start();
         _repository = new ModelRepository([new ServedModel("id", 1, _identity, signature, _batcher, metrics)]);
         var connection = new BinaryConnection(new Duplex(_toServer.Reader, _fromServer.Writer), new BinaryProtocol(_repository, 1 << 24));
@@ -125,7 +125,7 @@ public sealed class BinaryConnectionTests : IDisposable
         await WaitUntilIdleAsync();
         _executor.Gate.Reset();
         var blocker = new TestRequest(new ServingSignature(_identity.Metadata)).With(0, [1, 3], new float[] { 1, 2, 3 });
-        Assert.True(_batcher.TryEnqueue(blocker, out _));
+        Assert.Equal(SubmitResult.Queued, _batcher.Submit(blocker, mayRunInline: false));
         Assert.True(await _executor.RunStarted.WaitAsync(TimeSpan.FromSeconds(10)));
 
         (byte[] frame, float[] values) = Frame(8, rows: 300, first: 100);

@@ -21,7 +21,7 @@ public sealed class DynamicBatcherTests : IDisposable
     private DynamicBatcher Start(BatcherOptions options, out ModelMetrics metrics)
     {
         metrics = new ModelMetrics("identity", "1");
-        var batcher = new DynamicBatcher("identity", _signature, () => _executor, options, metrics);
+        var batcher = new DynamicBatcher("identity", _signature, new GeneralModelAdapter(() => _executor), options, metrics);
         batcher.Start();
         return batcher;
     }
@@ -37,7 +37,7 @@ public sealed class DynamicBatcherTests : IDisposable
     {
         _executor.Gate.Reset();
         TestRequest blocker = Request(-1);
-        Assert.True(batcher.TryEnqueue(blocker, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(blocker, mayRunInline: false));
         Assert.True(await _executor.RunStarted.WaitAsync(TimeSpan.FromSeconds(10)));
         return blocker;
     }
@@ -50,7 +50,7 @@ public sealed class DynamicBatcherTests : IDisposable
         TestRequest[] queued = [Request(0), Request(100, rows: 2), Request(200), Request(300)];
         foreach (TestRequest request in queued)
         {
-            Assert.True(batcher.TryEnqueue(request, out _));
+            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: false));
         }
 
         _executor.Gate.Set();
@@ -74,7 +74,7 @@ public sealed class DynamicBatcherTests : IDisposable
         TestRequest[] queued = [.. Enumerable.Range(0, 10).Select(i => Request(i * 10))];
         foreach (TestRequest request in queued)
         {
-            Assert.True(batcher.TryEnqueue(request, out _));
+            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: false));
         }
 
         _executor.Gate.Set();
@@ -91,7 +91,7 @@ public sealed class DynamicBatcherTests : IDisposable
         using DynamicBatcher batcher = Start(new BatcherOptions { MaxBatchRows = 32 }, out _);
         var clock = Stopwatch.StartNew();
         TestRequest request = Request(1);
-        Assert.True(batcher.TryEnqueue(request, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: false));
         Assert.True(await request.WaitAsync());
         Assert.True(clock.ElapsedMilliseconds < 1000, $"took {clock.ElapsedMilliseconds} ms");
         Assert.Equal(new long[] { 1 }, _executor.BatchRows);
@@ -103,10 +103,10 @@ public sealed class DynamicBatcherTests : IDisposable
         using DynamicBatcher batcher = Start(new BatcherOptions { MaxBatchRows = 32, MaxDelay = TimeSpan.FromMilliseconds(300) }, out _);
         var clock = Stopwatch.StartNew();
         TestRequest first = Request(1);
-        Assert.True(batcher.TryEnqueue(first, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(first, mayRunInline: false));
         await Task.Delay(50);
         TestRequest second = Request(2);
-        Assert.True(batcher.TryEnqueue(second, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(second, mayRunInline: false));
         Assert.True(await first.WaitAsync());
         Assert.True(await second.WaitAsync());
         Assert.Equal(new long[] { 2 }, _executor.BatchRows);
@@ -118,10 +118,11 @@ public sealed class DynamicBatcherTests : IDisposable
     {
         using DynamicBatcher batcher = Start(new BatcherOptions { MaxQueue = 2 }, out _);
         TestRequest blocker = await OccupyWorkerAsync(batcher);
-        Assert.True(batcher.TryEnqueue(Request(1), out _));
-        Assert.True(batcher.TryEnqueue(Request(2), out _));
-        Assert.False(batcher.TryEnqueue(Request(3), out ErrorCode refusal));
-        Assert.Equal(ErrorCode.Overloaded, refusal);
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(Request(1), mayRunInline: false));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(Request(2), mayRunInline: false));
+        TestRequest refused = Request(3);
+        Assert.Equal(SubmitResult.Refused, batcher.Submit(refused, mayRunInline: false));
+        Assert.Equal(ErrorCode.Overloaded, refused.Failure);
         Assert.Equal(2, batcher.QueueDepth);
         _executor.Gate.Set();
         await blocker.WaitAsync();
@@ -136,9 +137,9 @@ public sealed class DynamicBatcherTests : IDisposable
         expired.DeadlineAt = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100); // 10 ms
         TestRequest cancelled = Request(2);
         TestRequest live = Request(3);
-        Assert.True(batcher.TryEnqueue(expired, out _));
-        Assert.True(batcher.TryEnqueue(cancelled, out _));
-        Assert.True(batcher.TryEnqueue(live, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(expired, mayRunInline: false));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(cancelled, mayRunInline: false));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(live, mayRunInline: false));
         cancelled.Abandoned = true;
         await Task.Delay(50);
         _executor.Gate.Set();
@@ -159,13 +160,13 @@ public sealed class DynamicBatcherTests : IDisposable
         using DynamicBatcher batcher = Start(new BatcherOptions(), out _);
         _executor.FailNextRun = new InvalidOperationException("kaboom");
         TestRequest failed = Request(1);
-        Assert.True(batcher.TryEnqueue(failed, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(failed, mayRunInline: false));
         Assert.False(await failed.WaitAsync());
         Assert.Equal(ErrorCode.InternalError, failed.Failure);
         Assert.Contains("kaboom", failed.FailureMessage);
 
         TestRequest next = Request(2);
-        Assert.True(batcher.TryEnqueue(next, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(next, mayRunInline: false));
         Assert.True(await next.WaitAsync());
     }
 
@@ -175,11 +176,12 @@ public sealed class DynamicBatcherTests : IDisposable
         DynamicBatcher batcher = Start(new BatcherOptions(), out _);
         TestRequest blocker = await OccupyWorkerAsync(batcher);
         TestRequest queued = Request(1);
-        Assert.True(batcher.TryEnqueue(queued, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(queued, mayRunInline: false));
         Task stop = Task.Run(() => batcher.Stop(TimeSpan.FromSeconds(10)));
         await Task.Delay(50);
-        Assert.False(batcher.TryEnqueue(Request(2), out ErrorCode refusal));
-        Assert.Equal(ErrorCode.Unavailable, refusal);
+        TestRequest refused = Request(2);
+        Assert.Equal(SubmitResult.Refused, batcher.Submit(refused, mayRunInline: false));
+        Assert.Equal(ErrorCode.Unavailable, refused.Failure);
         _executor.Gate.Set();
         await stop;
         Assert.True(await blocker.WaitAsync());
@@ -192,7 +194,7 @@ public sealed class DynamicBatcherTests : IDisposable
         using DynamicBatcher batcher = Start(new BatcherOptions(), out ModelMetrics metrics);
         await WaitUntilParkedAsync(batcher);
         TestRequest request = Request(7);
-        Assert.Equal(SubmitResult.Completed, batcher.Submit(request, mayRunInline: true, out _));
+        Assert.Equal(SubmitResult.Completed, batcher.Submit(request, mayRunInline: true));
         Assert.True(request.Completion.IsCompleted, "answered before Submit returned");
         Assert.Equal(request.Inputs[0].Data.ToArray(), request.Outputs[0].Data);
         Assert.Equal(Environment.CurrentManagedThreadId, _executor.RunThreads.Single());
@@ -201,7 +203,7 @@ public sealed class DynamicBatcherTests : IDisposable
 
         // The worker was only lent: queued requests are still served by it.
         TestRequest queued = Request(8);
-        Assert.Equal(SubmitResult.Queued, batcher.Submit(queued, mayRunInline: false, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(queued, mayRunInline: false));
         Assert.True(await queued.WaitAsync());
         Assert.NotEqual(Environment.CurrentManagedThreadId, _executor.RunThreads[1]);
     }
@@ -214,7 +216,7 @@ public sealed class DynamicBatcherTests : IDisposable
         TestRequest[] queued = [Request(0), Request(10), Request(20)];
         foreach (TestRequest request in queued)
         {
-            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: true, out _));
+            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: true));
         }
 
         _executor.Gate.Set();
@@ -234,13 +236,13 @@ public sealed class DynamicBatcherTests : IDisposable
         await WaitUntilParkedAsync(batcher);
         _executor.Gate.Reset();
         TestRequest lone = Request(1);
-        Task<SubmitResult> inline = Task.Run(() => batcher.Submit(lone, mayRunInline: true, out _));
+        Task<SubmitResult> inline = Task.Run(() => batcher.Submit(lone, mayRunInline: true));
         Assert.True(await _executor.RunStarted.WaitAsync(TimeSpan.FromSeconds(10)));
         TestRequest[] queued = [Request(10), Request(20), Request(30)];
         foreach (TestRequest request in queued)
         {
             // The worker is lent: nothing idle, so these queue (even when they may run inline).
-            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: true, out _));
+            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: true));
         }
 
         _executor.Gate.Set();
@@ -263,7 +265,7 @@ public sealed class DynamicBatcherTests : IDisposable
         using DynamicBatcher batcher = Start(new BatcherOptions { InlineLoneRequests = inlineOption, MaxDelay = TimeSpan.FromMicroseconds(maxDelayMicros) }, out _);
         await WaitUntilParkedAsync(batcher);
         TestRequest request = Request(1);
-        Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: true, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: true));
         Assert.True(await request.WaitAsync());
         Assert.NotEqual(Environment.CurrentManagedThreadId, _executor.RunThreads.Single());
     }
@@ -275,14 +277,15 @@ public sealed class DynamicBatcherTests : IDisposable
         await WaitUntilParkedAsync(batcher);
         _executor.Gate.Reset();
         TestRequest lone = Request(1);
-        Task<SubmitResult> inline = Task.Run(() => batcher.Submit(lone, mayRunInline: true, out _));
+        Task<SubmitResult> inline = Task.Run(() => batcher.Submit(lone, mayRunInline: true));
         Assert.True(await _executor.RunStarted.WaitAsync(TimeSpan.FromSeconds(10)));
         TestRequest queued = Request(2);
-        Assert.Equal(SubmitResult.Queued, batcher.Submit(queued, mayRunInline: true, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(queued, mayRunInline: true));
         Task stop = Task.Run(() => batcher.Stop(TimeSpan.FromSeconds(10)));
         await Task.Delay(50);
-        Assert.Equal(SubmitResult.Refused, batcher.Submit(Request(3), mayRunInline: true, out ErrorCode refusal));
-        Assert.Equal(ErrorCode.Unavailable, refusal);
+        TestRequest refused = Request(3);
+        Assert.Equal(SubmitResult.Refused, batcher.Submit(refused, mayRunInline: true));
+        Assert.Equal(ErrorCode.Unavailable, refused.Failure);
         _executor.Gate.Set();
         Assert.Equal(SubmitResult.Completed, await inline);
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
@@ -297,7 +300,7 @@ public sealed class DynamicBatcherTests : IDisposable
         TestRequest[] queued = [Request(0), Request(10)];
         foreach (TestRequest request in queued)
         {
-            Assert.True(batcher.TryEnqueue(request, out _));
+            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: false));
         }
 
         _executor.Gate.Set();
@@ -311,7 +314,7 @@ public sealed class DynamicBatcherTests : IDisposable
         for (int i = 0; i < 20; i++)
         {
             TestRequest lone = Request(i);
-            Assert.True(batcher.TryEnqueue(lone, out _));
+            Assert.Equal(SubmitResult.Queued, batcher.Submit(lone, mayRunInline: false));
             Assert.True(await lone.WaitAsync());
         }
 
@@ -326,7 +329,7 @@ public sealed class DynamicBatcherTests : IDisposable
         TestRequest[] queued = [Request(0), Request(10)];
         foreach (TestRequest request in queued)
         {
-            Assert.True(batcher.TryEnqueue(request, out _));
+            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: false));
         }
 
         _executor.Gate.Set();
@@ -337,11 +340,11 @@ public sealed class DynamicBatcherTests : IDisposable
         // The model just served a batch of two: the next lone request goes through the worker (a batch of one with
         // nothing behind it), and the one after that runs inline again.
         TestRequest afterLoad = Request(20);
-        Assert.Equal(SubmitResult.Queued, batcher.Submit(afterLoad, mayRunInline: true, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(afterLoad, mayRunInline: true));
         Assert.True(await afterLoad.WaitAsync());
         await WaitUntilParkedAsync(batcher);
         TestRequest quiet = Request(30);
-        Assert.Equal(SubmitResult.Completed, batcher.Submit(quiet, mayRunInline: true, out _));
+        Assert.Equal(SubmitResult.Completed, batcher.Submit(quiet, mayRunInline: true));
         Assert.Equal(new long[] { 1, 2, 1, 1 }, _executor.BatchRows);
     }
 

@@ -33,7 +33,7 @@ public class MetadataJsonTests
     private static string Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, HttpApi.JsonOptions))
+        using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
         {
             write(json);
         }

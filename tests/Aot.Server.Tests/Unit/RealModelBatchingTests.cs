@@ -67,15 +67,15 @@ public sealed class RealModelBatchingTests
     private static async Task<float[][]> RunBatchedAsync(OnnxModel model, ServingSignature signature, TestRequest[] requests, bool pad)
     {
         var gated = new GatedExecutor(new RunnerExecutor(model.CreateRunner()));
-        using var batcher = new DynamicBatcher("m", signature, () => gated, new BatcherOptions { MaxBatchRows = 64, PadSequences = pad }, new ModelMetrics("m", "1"));
+        using var batcher = new DynamicBatcher("m", signature, new GeneralModelAdapter(() => gated), new BatcherOptions { MaxBatchRows = 64, PadSequences = pad }, new ModelMetrics("m", "1"));
         batcher.Start();
         gated.Hold();
         TestRequest first = requests[0];
-        Assert.True(batcher.TryEnqueue(first, out _));
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(first, mayRunInline: false));
         Assert.True(await gated.Started.WaitAsync(TimeSpan.FromSeconds(10)));
         foreach (TestRequest request in requests.Skip(1))
         {
-            Assert.True(batcher.TryEnqueue(request, out _));
+            Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: false));
         }
 
         gated.Release();
