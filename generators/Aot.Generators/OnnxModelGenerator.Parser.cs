@@ -7,6 +7,7 @@ using System.Threading;
 using Aot.Generators.Model;
 using Aot.Generators.Naming;
 using Aot.Generators.Onnx;
+using Aot.Protocol;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -210,48 +211,16 @@ public sealed partial class OnnxModelGenerator
         }
 
         /// <summary>
-        /// The server's rule (<c>ServingSignature.DecideBatchable</c> in src/Aot.Server), applied to the declared
-        /// signature: every input has a symbolic or unknown dimension 0 and the named ones share one symbol, and every
-        /// output has a dynamic dimension 0. The server re-derives it from the loaded model and only trusts the
-        /// generated validation when the symbols agree.
+        /// The server's rule (<see cref="BatchDimensionRule"/>, the same source file) applied to the declared signature.
+        /// The server re-derives it from the loaded model and only trusts the generated validation when the symbols agree.
         /// </summary>
-        private static bool IsBatchable(TensorMember[] inputs, TensorMember[] outputs)
-        {
-            if (inputs.Length == 0 || outputs.Length == 0)
-            {
-                return false;
-            }
+        private static bool IsBatchable(TensorMember[] inputs, TensorMember[] outputs) =>
+            BatchDimensionRule.IsBatchable(Array.ConvertAll(inputs, ToRuleTensor), Array.ConvertAll(outputs, ToRuleTensor));
 
-            string? symbol = null;
-            foreach (TensorMember input in inputs)
-            {
-                if (input.Rank <= 0 || input.Dimensions[0].IsFixed)
-                {
-                    return false;
-                }
-
-                string? own = input.Dimensions[0].Symbol;
-                if (own is not null)
-                {
-                    if (symbol is not null && symbol != own)
-                    {
-                        return false;
-                    }
-
-                    symbol = own;
-                }
-            }
-
-            foreach (TensorMember output in outputs)
-            {
-                if (output.Rank <= 0 || output.Dimensions[0].IsFixed)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        private static BatchDimensionRule.Tensor ToRuleTensor(TensorMember tensor) =>
+            tensor.Rank > 0
+                ? new BatchDimensionRule.Tensor(tensor.Rank, tensor.Dimensions[0].IsFixed, tensor.Dimensions[0].Symbol)
+                : new BatchDimensionRule.Tensor(tensor.Rank, dimension0IsFixed: false, dimension0Symbol: null);
 
         /// <summary>The server's model names: letters, digits, <c>_ - .</c>, at most 256 characters.</summary>
         private static bool IsValidServeName(string name)

@@ -1,5 +1,6 @@
 using Aot.Models.FixtureModels;
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models;
 
@@ -24,7 +25,7 @@ namespace Aot.Models;
 public static class Fixtures
 {
     /// <summary>Element types that have an <c>identity-{type}</c> fixture: all that ONNX Runtime runs on CPU.</summary>
-    public static IReadOnlyList<OnnxDataType> IdentityElementTypes => IdentityFixture.ElementTypes;
+    public static IReadOnlyList<ElementType> IdentityElementTypes => IdentityFixture.ElementTypes;
 
     // Declared before Names: static initializers run in text order.
     internal static IReadOnlyList<ModelInfo> Catalog { get; } = [.. IdentityFixture.ElementTypes.Select(Identity), .. Others()];
@@ -33,7 +34,7 @@ public static class Fixtures
     public static IReadOnlyList<string> Names { get; } = [.. Catalog.Select(fixture => fixture.Name)];
 
     /// <summary>The name of the identity fixture of <paramref name="elementType"/>, e.g. <c>identity-int32</c>.</summary>
-    public static string IdentityName(OnnxDataType elementType) =>
+    public static string IdentityName(ElementType elementType) =>
         IdentityFixture.ElementTypes.Contains(elementType)
             ? IdentityFixture.Name(elementType)
             : throw new ArgumentOutOfRangeException(nameof(elementType), elementType, "No identity fixture for this element type.");
@@ -59,7 +60,7 @@ public static class Fixtures
         return model.Kind == ModelKind.Fixture ? model : throw new ArgumentException($"'{name}' is a {model.Kind} model, not a fixture.", nameof(name));
     }
 
-    private static ModelInfo Identity(OnnxDataType elementType) =>
+    private static ModelInfo Identity(ElementType elementType) =>
         FromModel(IdentityFixture.Name(elementType), $"y = Identity(x), {elementType} [batch, 3]", () => IdentityFixture.Build(elementType));
 
     private static IEnumerable<ModelInfo> Others()
@@ -72,9 +73,9 @@ public static class Fixtures
             [ExternalDataFixture.ModelFileName, ExternalDataFixture.WeightsFileName], ExternalDataFixture.Write);
         yield return FromModel(SequenceInputFixture.Name, "non-tensor input: sequence<tensor<float>>", SequenceInputFixture.Build);
         yield return FromModel(UnsupportedElementTypeFixture.Float8Name, "FLOAT8E4M3FN input (not bindable by the typed API)",
-            () => UnsupportedElementTypeFixture.Build(OnnxDataType.Float8E4M3FN));
+            () => UnsupportedElementTypeFixture.Build(ElementType.Float8E4M3FN));
         yield return FromModel(UnsupportedElementTypeFixture.Int4Name, "INT4 input (not bindable by the typed API)",
-            () => UnsupportedElementTypeFixture.Build(OnnxDataType.Int4));
+            () => UnsupportedElementTypeFixture.Build(ElementType.Int4));
         yield return FromBytes(BrokenFileFixtures.CorruptName, "not a valid protobuf message", BrokenFileFixtures.Corrupt);
         yield return FromBytes(BrokenFileFixtures.TruncatedName, "a valid model cut in half", BrokenFileFixtures.Truncated);
         yield return FromModel(DocumentedFixture.Name, "doc_strings on model, graph, inputs, outputs; metadata_props", DocumentedFixture.Build);

@@ -1,3 +1,4 @@
+using Aot.Protocol;
 namespace Aot.Models;
 
 /// <summary>
@@ -9,7 +10,7 @@ namespace Aot.Models;
 /// var minilm = ModelStore.GetPath("minilm");              // .../minilm/all-MiniLM-L6-v2.onnx
 /// var vocab = ModelStore.GetPath("minilm", "vocab.txt");
 /// var tiny = ModelStore.GetPath("tiny");                  // generated once, then cached
-/// var int32 = ModelStore.GetPath(Fixtures.IdentityName(OnnxDataType.Int32));
+/// var int32 = ModelStore.GetPath(Fixtures.IdentityName(ElementType.Int32));
 /// </code>
 /// </example>
 /// <remarks>Thread-safe and process-safe: concurrent callers (parallel tests, several test processes) share one fetch.</remarks>

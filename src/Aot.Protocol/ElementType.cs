@@ -52,4 +52,9 @@ public enum ElementType
     UInt4 = 21,
     /// <summary>Packed 4-bit signed integer; not supported by this runtime.</summary>
     Int4 = 22,
+    /// <summary>
+    /// Packed 4-bit float, E2M1 (ONNX IR 11); not supported by this runtime. Listed so the model tools can write
+    /// every type ONNX defines with the same enum the runtime reads.
+    /// </summary>
+    Float4E2M1 = 23,
 }

@@ -14,6 +14,36 @@ public static class ElementTypes
     };
 
     /// <summary>
+    /// Bits per element as ONNX stores them in <c>raw_data</c>, for every fixed-size type including those the runtime
+    /// cannot bind (8-bit floats, packed 4-bit types, complex); 0 for strings and undefined.
+    /// </summary>
+    public static int BitsPerElement(ElementType type) => type switch
+    {
+        ElementType.Bool or ElementType.UInt8 or ElementType.Int8
+            or ElementType.Float8E4M3FN or ElementType.Float8E4M3FNUZ
+            or ElementType.Float8E5M2 or ElementType.Float8E5M2FNUZ => 8,
+        ElementType.UInt4 or ElementType.Int4 or ElementType.Float4E2M1 => 4,
+        ElementType.UInt16 or ElementType.Int16 or ElementType.Float16 or ElementType.BFloat16 => 16,
+        ElementType.Float or ElementType.Int32 or ElementType.UInt32 => 32,
+        ElementType.Double or ElementType.Int64 or ElementType.UInt64 or ElementType.Complex64 => 64,
+        ElementType.Complex128 => 128,
+        _ => 0,
+    };
+
+    /// <summary>Bytes that <paramref name="elementCount"/> elements take packed (4-bit types two per byte, rounded up).</summary>
+    /// <exception cref="ArgumentException">The type has no fixed-size encoding (strings, undefined).</exception>
+    public static long ByteCount(ElementType type, long elementCount)
+    {
+        int bits = BitsPerElement(type);
+        if (bits == 0)
+        {
+            throw new ArgumentException($"{type} has no fixed-size raw encoding.", nameof(type));
+        }
+
+        return checked((elementCount * bits + 7) / 8);
+    }
+
+    /// <summary>
     /// Whether this runtime can bind tensors of the type: every fixed-size numeric type plus strings.
     /// Complex, 8-bit float and packed 4-bit types are not (ONNX Runtime's managed API has no element
     /// type for them, and no CPU kernel takes them as graph inputs in practice).
@@ -67,7 +97,6 @@ public static class ElementTypes
         return type != ElementType.Undefined;
     }
 
-    
     // A static generic cache: the type test runs once per T, so the per-call check is a field load.
     private static class ElementTypeOf<T> where T : unmanaged
     {

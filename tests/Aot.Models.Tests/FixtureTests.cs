@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -7,11 +8,11 @@ namespace Aot.Models.Tests;
 /// <summary>Every fixture loads in ONNX Runtime (or, for the broken ones, fails to) and means what its documentation says.</summary>
 public class FixtureTests
 {
-    public static TheoryData<OnnxDataType> NumericIdentityTypes => [.. Fixtures.IdentityElementTypes.Where(t => t != OnnxDataType.String)];
+    public static TheoryData<ElementType> NumericIdentityTypes => [.. Fixtures.IdentityElementTypes.Where(t => t != ElementType.String)];
 
     [Theory]
     [MemberData(nameof(NumericIdentityTypes))]
-    public void Identity_round_trips_every_numeric_type(OnnxDataType elementType)
+    public void Identity_round_trips_every_numeric_type(ElementType elementType)
     {
         using var session = Ort.Open(Fixtures.GetPath(Fixtures.IdentityName(elementType)));
         var input = session.InputMetadata["x"];
@@ -22,7 +23,7 @@ public class FixtureTests
         using var x = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, (TensorElementType)elementType, [2, 3]);
         var bytes = x.GetTensorMutableRawData();
         for (var i = 0; i < bytes.Length; i++)
-            bytes[i] = elementType == OnnxDataType.Bool ? (byte)(i % 2) : (byte)(i * 37 + 1);
+            bytes[i] = elementType == ElementType.Bool ? (byte)(i % 2) : (byte)(i * 37 + 1);
         using var outputs = Ort.Run(session, ("x", x));
         Assert.Equal([2L, 3L], outputs.Shape("y"));
         Assert.Equal(bytes.ToArray(), outputs["y"].GetTensorMutableRawData().ToArray());
@@ -44,10 +45,10 @@ public class FixtureTests
     [Fact]
     public void Identity_fixture_names_follow_the_type()
     {
-        Assert.Equal("identity-int32", Fixtures.IdentityName(OnnxDataType.Int32));
-        Assert.Equal("identity-bfloat16", Fixtures.IdentityName(OnnxDataType.BFloat16));
+        Assert.Equal("identity-int32", Fixtures.IdentityName(ElementType.Int32));
+        Assert.Equal("identity-bfloat16", Fixtures.IdentityName(ElementType.BFloat16));
         Assert.Equal(14, Fixtures.IdentityElementTypes.Count);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Fixtures.IdentityName(OnnxDataType.Complex64));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Fixtures.IdentityName(ElementType.Complex64));
     }
 
     [Fact]
@@ -150,9 +151,9 @@ public class FixtureTests
     }
 
     [Theory]
-    [InlineData("float8-input", OnnxDataType.Float8E4M3FN)]
-    [InlineData("int4-input", OnnxDataType.Int4)]
-    public void Exotic_element_type_inputs_load_natively_but_not_in_the_managed_api(string name, OnnxDataType elementType)
+    [InlineData("float8-input", ElementType.Float8E4M3FN)]
+    [InlineData("int4-input", ElementType.Int4)]
+    public void Exotic_element_type_inputs_load_natively_but_not_in_the_managed_api(string name, ElementType elementType)
     {
         var path = Fixtures.GetPath(name);
         var input = ProtobufReader.Parse(File.ReadAllBytes(path)).Message(7).Message(11);

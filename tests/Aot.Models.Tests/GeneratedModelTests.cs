@@ -1,5 +1,6 @@
 using Aot.Models.Onnx;
 using Aot.Models.Synthetic;
+using Aot.Protocol;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Aot.Models.Tests;
@@ -162,7 +163,7 @@ public class GeneratedModelTests
     {
         var graph = ProtobufReader.Parse(File.ReadAllBytes(path)).Message(7);
         var parameters = graph.All(5).Select(field => field.Message)
-            .Where(tensor => tensor.Varint(2) == (ulong)OnnxDataType.Float && tensor.Has(1))
+            .Where(tensor => tensor.Varint(2) == (ulong)ElementType.Float && tensor.Has(1))
             .Sum(tensor => tensor.All(1).Aggregate(1L, (product, dim) => product * dim.Int64));
         return (parameters, [.. graph.All(1).Select(node => node.Message.String(4))]);
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.Tests;
 
@@ -32,19 +33,19 @@ public class OnnxWriterTests
         [
             OnnxTensor.FromFloats("w", [2, 1], [1.5f, -2f]),
             OnnxTensor.FromStrings("labels", [2], ["cat", "dog"]),
-            OnnxTensor.External("big", OnnxDataType.Float, [1024], new OnnxExternalData("weights.bin", 4096, 4096)),
+            OnnxTensor.External("big", ElementType.Float, [1024], new OnnxExternalData("weights.bin", 4096, 4096)),
         ],
         Inputs =
         [
-            OnnxValueInfo.Tensor("x", OnnxDataType.Float, "batch", 0, OnnxDimension.Unknown) with { DocString = "input doc" },
-            OnnxValueInfo.Tensor("scalar", OnnxDataType.Int64),
-            new OnnxValueInfo("unranked", new OnnxTensorType(OnnxDataType.Float, null)),
-            new OnnxValueInfo("seq", new OnnxSequenceType(new OnnxTensorType(OnnxDataType.Float16, ["n"]))),
-            new OnnxValueInfo("map", new OnnxMapType(OnnxDataType.String, new OnnxTensorType(OnnxDataType.Float, []))),
-            new OnnxValueInfo("opt", new OnnxOptionalType(new OnnxTensorType(OnnxDataType.Bool, [1]))),
+            OnnxValueInfo.Tensor("x", ElementType.Float, "batch", 0, OnnxDimension.Unknown) with { DocString = "input doc" },
+            OnnxValueInfo.Tensor("scalar", ElementType.Int64),
+            new OnnxValueInfo("unranked", new OnnxTensorType(ElementType.Float, null)),
+            new OnnxValueInfo("seq", new OnnxSequenceType(new OnnxTensorType(ElementType.Float16, ["n"]))),
+            new OnnxValueInfo("map", new OnnxMapType(ElementType.String, new OnnxTensorType(ElementType.Float, []))),
+            new OnnxValueInfo("opt", new OnnxOptionalType(new OnnxTensorType(ElementType.Bool, [1]))),
         ],
-        Outputs = [OnnxValueInfo.Tensor("y", OnnxDataType.Float, "batch", 3) with { DocString = "output doc" }],
-        ValueInfo = [OnnxValueInfo.Tensor("tmp", OnnxDataType.Float, 1)],
+        Outputs = [OnnxValueInfo.Tensor("y", ElementType.Float, "batch", 3) with { DocString = "output doc" }],
+        ValueInfo = [OnnxValueInfo.Tensor("tmp", ElementType.Float, 1)],
         DocString = "graph doc",
     })
     {
@@ -139,12 +140,12 @@ public class OnnxWriterTests
 
         var w = tensors["w"];
         Assert.Equal([2L, 1L], w.All(1).Select(f => f.Int64));
-        Assert.Equal((ulong)OnnxDataType.Float, w.Varint(2));
+        Assert.Equal((ulong)ElementType.Float, w.Varint(2));
         var raw = w.Single(9).Bytes.Span;
         Assert.Equal([1.5f, -2f], [BinaryPrimitives.ReadSingleLittleEndian(raw), BinaryPrimitives.ReadSingleLittleEndian(raw[4..])]);
 
         var labels = tensors["labels"];
-        Assert.Equal((ulong)OnnxDataType.String, labels.Varint(2));
+        Assert.Equal((ulong)ElementType.String, labels.Varint(2));
         Assert.Equal(["cat", "dog"], labels.All(6).Select(f => f.String));
         Assert.False(labels.Has(9));
 
@@ -163,7 +164,7 @@ public class OnnxWriterTests
         var x = inputs["x"];
         Assert.Equal("input doc", x.String(3));
         var tensorType = x.Message(2).Message(1);
-        Assert.Equal((ulong)OnnxDataType.Float, tensorType.Varint(1));
+        Assert.Equal((ulong)ElementType.Float, tensorType.Varint(1));
         var dims = tensorType.Message(2).All(1).Select(f => f.Message).ToList();
         Assert.Equal("batch", dims[0].String(2));
         Assert.Equal(0UL, dims[1].Varint(1));          // a zero dim is still written: dim_value is a oneof member
@@ -180,15 +181,15 @@ public class OnnxWriterTests
         var inputs = Graph.All(11).Select(f => f.Message).ToDictionary(v => v.String(1));
 
         var sequenceElement = inputs["seq"].Message(2).Message(4).Message(1);
-        Assert.Equal((ulong)OnnxDataType.Float16, sequenceElement.Message(1).Varint(1));
+        Assert.Equal((ulong)ElementType.Float16, sequenceElement.Message(1).Varint(1));
         Assert.Equal("n", sequenceElement.Message(1).Message(2).Message(1).String(2));
 
         var map = inputs["map"].Message(2).Message(5);
-        Assert.Equal((ulong)OnnxDataType.String, map.Varint(1));
-        Assert.Equal((ulong)OnnxDataType.Float, map.Message(2).Message(1).Varint(1));
+        Assert.Equal((ulong)ElementType.String, map.Varint(1));
+        Assert.Equal((ulong)ElementType.Float, map.Message(2).Message(1).Varint(1));
 
         var optionalElement = inputs["opt"].Message(2).Message(9).Message(1);
-        Assert.Equal((ulong)OnnxDataType.Bool, optionalElement.Message(1).Varint(1));
+        Assert.Equal((ulong)ElementType.Bool, optionalElement.Message(1).Varint(1));
     }
 
     [Fact]
@@ -196,9 +197,9 @@ public class OnnxWriterTests
 
     [Fact]
     public void Raw_data_length_must_match_shape() =>
-        Assert.Throws<ArgumentException>(() => OnnxTensor.FromRawData("t", OnnxDataType.Int32, [2], new byte[4]));
+        Assert.Throws<ArgumentException>(() => OnnxTensor.FromRawData("t", ElementType.Int32, [2], new byte[4]));
 
     [Fact]
     public void Int4_raw_data_packs_two_per_byte() =>
-        Assert.Equal(2, OnnxTensor.FromRawData("t", OnnxDataType.Int4, [3], new byte[2]).RawData.Length);
+        Assert.Equal(2, OnnxTensor.FromRawData("t", ElementType.Int4, [3], new byte[2]).RawData.Length);
 }

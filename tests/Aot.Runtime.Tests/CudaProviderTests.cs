@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Runtime.Tests;
 
@@ -93,7 +94,7 @@ public class CudaProviderTests
     [Fact]
     public void Cuda_graphs_accept_a_model_of_fixed_shapes()
     {
-        string path = TestModels.Identity(OnnxDataType.Float, 2, 3);
+        string path = TestModels.Identity(ElementType.Float, 2, 3);
         var options = new ModelOptions { Device = DeviceKind.Auto, Cuda = new CudaOptions { EnableCudaGraph = true } };
         using OnnxModel model = OnnxModel.Load(path, options);
         Assert.Null(CudaProvider.WhyCudaGraphCannotRun(model.Metadata, path));

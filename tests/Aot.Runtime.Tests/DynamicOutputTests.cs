@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Runtime.Tests;
 
@@ -54,8 +55,8 @@ public class DynamicOutputTests
     public void Output_symbols_shared_with_inputs_are_bound_from_the_first_run()
     {
         string path = TestModels.SingleOp("relu-named.onnx", "Relu",
-            [OnnxValueInfo.Tensor("x", OnnxDataType.Float, "batch", 8)],
-            [OnnxValueInfo.Tensor("y", OnnxDataType.Float, "batch", 8)]);
+            [OnnxValueInfo.Tensor("x", ElementType.Float, "batch", 8)],
+            [OnnxValueInfo.Tensor("y", ElementType.Float, "batch", 8)]);
         using OnnxModel model = OnnxModel.Load(path);
         using ModelRunner runner = model.CreateRunner();
         runner.GetInputBuffer<float>(0, [2, 8]).Fill(-1);
@@ -69,7 +70,7 @@ public class DynamicOutputTests
     [Fact]
     public void Scalars_and_zero_sized_dimensions_work()
     {
-        string scalar = TestModels.Identity(OnnxDataType.Float);
+        string scalar = TestModels.Identity(ElementType.Float);
         using (OnnxModel model = OnnxModel.Load(scalar))
         using (ModelRunner runner = model.CreateRunner())
         {
@@ -79,7 +80,7 @@ public class DynamicOutputTests
             Assert.Empty(runner.GetOutputShape(0).ToArray());
         }
 
-        string empty = TestModels.Identity(OnnxDataType.Float, "batch", 4);
+        string empty = TestModels.Identity(ElementType.Float, "batch", 4);
         using (OnnxModel model = OnnxModel.Load(empty))
         using (ModelRunner runner = model.CreateRunner())
         {

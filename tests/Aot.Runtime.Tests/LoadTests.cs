@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Runtime.Tests;
 
@@ -62,8 +63,8 @@ public class LoadTests
         string path = TestModels.Write("described.onnx", new OnnxGraph("described-graph")
         {
             Nodes = [new OnnxNode("Identity", ["x"], ["y"])],
-            Inputs = [OnnxValueInfo.Tensor("x", OnnxDataType.Float16, "batch", OnnxDimension.Unknown, 7)],
-            Outputs = [OnnxValueInfo.Tensor("y", OnnxDataType.Float16, "batch", OnnxDimension.Unknown, 7)],
+            Inputs = [OnnxValueInfo.Tensor("x", ElementType.Float16, "batch", OnnxDimension.Unknown, 7)],
+            Outputs = [OnnxValueInfo.Tensor("y", ElementType.Float16, "batch", OnnxDimension.Unknown, 7)],
         }, m => m with
         {
             ProducerName = "aot-tests",
@@ -96,8 +97,8 @@ public class LoadTests
         string path = TestModels.Write("sequence.onnx", new OnnxGraph("seq")
         {
             Nodes = [new OnnxNode("SequenceLength", ["items"], ["count"])],
-            Inputs = [new OnnxValueInfo("items", new OnnxSequenceType(new OnnxTensorType(OnnxDataType.Float, null)))],
-            Outputs = [OnnxValueInfo.Tensor("count", OnnxDataType.Int64)],
+            Inputs = [new OnnxValueInfo("items", new OnnxSequenceType(new OnnxTensorType(ElementType.Float, null)))],
+            Outputs = [OnnxValueInfo.Tensor("count", ElementType.Int64)],
         });
         using OnnxModel model = OnnxModel.Load(path);
         Assert.False(model.Metadata.Inputs[0].IsTensor);

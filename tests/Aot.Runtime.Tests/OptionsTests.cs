@@ -63,4 +63,22 @@ public class OptionsTests
         using OnnxModel tuned = OnnxModel.Load(path, new ModelOptions { IntraOpThreads = 1, InterOpThreads = 2, AllowSpinning = false, Optimization = GraphOptimization.None });
         Assert.Equal(LoadTests.Run(defaults), LoadTests.Run(tuned));
     }
+
+    [Theory]
+    [InlineData("cpu", DeviceKind.Cpu, 0)]
+    [InlineData("CUDA", DeviceKind.Cuda, 0)]
+    [InlineData("cuda:3", DeviceKind.Cuda, 3)]
+    [InlineData(" auto ", DeviceKind.Auto, 0)]
+    public void Devices_parse(string text, DeviceKind kind, int id) => Assert.Equal((kind, id), ModelOptions.ParseDevice(text));
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("cuda:")]
+    [InlineData("cuda:-1")]
+    public void Bad_devices_say_what_is_accepted(string text)
+    {
+        var ex = Assert.Throws<FormatException>(() => ModelOptions.ParseDevice(text));
+        Assert.Contains("cpu, cuda, cuda:N or auto", ex.Message);
+        Assert.Contains(text, ex.Message);
+    }
 }

@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Aot.Runtime.Tests;
@@ -138,7 +139,7 @@ public class ShapeCacheTests
     [Fact]
     public void String_inputs_are_bound_again_after_a_shape_switch()
     {
-        using OnnxModel model = OnnxModel.Load(TestModels.Identity(OnnxDataType.String, "batch", 3));
+        using OnnxModel model = OnnxModel.Load(TestModels.Identity(ElementType.String, "batch", 3));
         using ModelRunner runner = model.CreateRunner();
         string[][] batches = [["a", "b", "c", "d", "e", "f"], ["x", "y", "z"], ["1", "2", "3", "4", "5", "6"], ["p", "q", "r"]];
         foreach (string[] values in batches)

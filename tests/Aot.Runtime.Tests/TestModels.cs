@@ -1,5 +1,6 @@
 using Aot.Models;
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Runtime.Tests;
 
@@ -33,16 +34,16 @@ internal static class TestModels
     /// <summary>Relu over x [batch, 8] whose output y declares no dimensions: its shape must be learned.</summary>
     public static string ReluWithUnknownOutput(string fileName) =>
         SingleOp(fileName, "Relu",
-            [OnnxValueInfo.Tensor("x", OnnxDataType.Float, "batch", 8)],
-            [OnnxValueInfo.Tensor("y", OnnxDataType.Float, OnnxDimension.Unknown, OnnxDimension.Unknown)]);
+            [OnnxValueInfo.Tensor("x", ElementType.Float, "batch", 8)],
+            [OnnxValueInfo.Tensor("y", ElementType.Float, OnnxDimension.Unknown, OnnxDimension.Unknown)]);
 
     /// <summary>NonZero over x [<paramref name="length"/>]: the output's length depends on the values, not the shape.</summary>
     public static string NonZero(string fileName, OnnxDimension length) =>
         SingleOp(fileName, "NonZero",
-            [OnnxValueInfo.Tensor("x", OnnxDataType.Float, length)],
-            [OnnxValueInfo.Tensor("indices", OnnxDataType.Int64, 1, "count")]);
+            [OnnxValueInfo.Tensor("x", ElementType.Float, length)],
+            [OnnxValueInfo.Tensor("indices", ElementType.Int64, 1, "count")]);
 
-    public static string Identity(OnnxDataType type, params OnnxDimension[] shape) =>
+    public static string Identity(ElementType type, params OnnxDimension[] shape) =>
         SingleOp($"identity-{type}-{string.Join('x', shape)}.onnx", "Identity",
             [OnnxValueInfo.Tensor("x", type, shape)], [OnnxValueInfo.Tensor("y", type, shape)]);
 }

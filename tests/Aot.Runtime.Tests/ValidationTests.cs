@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Runtime.Tests;
 
@@ -6,12 +7,12 @@ namespace Aot.Runtime.Tests;
 public class ValidationTests
 {
     private static readonly string s_fixedModel = TestModels.SingleOp("fixed.onnx", "Relu",
-        [OnnxValueInfo.Tensor("pixels", OnnxDataType.Float, "batch", 3, 4)],
-        [OnnxValueInfo.Tensor("out", OnnxDataType.Float, "batch", 3, 4)]);
+        [OnnxValueInfo.Tensor("pixels", ElementType.Float, "batch", 3, 4)],
+        [OnnxValueInfo.Tensor("out", ElementType.Float, "batch", 3, 4)]);
 
     private static readonly string s_pairModel = TestModels.SingleOp("pair.onnx", "Add",
-        [OnnxValueInfo.Tensor("input_ids", OnnxDataType.Int64, "batch", "sequence"), OnnxValueInfo.Tensor("attention_mask", OnnxDataType.Int64, "batch", "sequence")],
-        [OnnxValueInfo.Tensor("sum", OnnxDataType.Int64, "batch", "sequence")]);
+        [OnnxValueInfo.Tensor("input_ids", ElementType.Int64, "batch", "sequence"), OnnxValueInfo.Tensor("attention_mask", ElementType.Int64, "batch", "sequence")],
+        [OnnxValueInfo.Tensor("sum", ElementType.Int64, "batch", "sequence")]);
 
     [Fact]
     public void Wrong_element_type_names_both_types()
@@ -112,8 +113,8 @@ public class ValidationTests
         string path = TestModels.Write("reshape.onnx", new OnnxGraph("reshape")
         {
             Nodes = [new OnnxNode("Reshape", ["x", "shape"], ["y"])],
-            Inputs = [OnnxValueInfo.Tensor("x", OnnxDataType.Float, "n"), OnnxValueInfo.Tensor("shape", OnnxDataType.Int64, 2)],
-            Outputs = [OnnxValueInfo.Tensor("y", OnnxDataType.Float, OnnxDimension.Unknown, OnnxDimension.Unknown)],
+            Inputs = [OnnxValueInfo.Tensor("x", ElementType.Float, "n"), OnnxValueInfo.Tensor("shape", ElementType.Int64, 2)],
+            Outputs = [OnnxValueInfo.Tensor("y", ElementType.Float, OnnxDimension.Unknown, OnnxDimension.Unknown)],
         });
         using OnnxModel model = OnnxModel.Load(path);
         using ModelRunner runner = model.CreateRunner();

@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -30,8 +31,8 @@ internal static class DocumentedFixture
     public static OnnxModel Build() => new(new OnnxGraph("documented")
     {
         Nodes = [new OnnxNode("Relu", ["features"], ["scores"]) { Name = "relu", DocString = "Clamps negative features to zero." }],
-        Inputs = [OnnxValueInfo.Tensor("features", OnnxDataType.Float, "batch", 8) with { DocString = InputDescription }],
-        Outputs = [OnnxValueInfo.Tensor("scores", OnnxDataType.Float, "batch", 8) with { DocString = OutputDescription }],
+        Inputs = [OnnxValueInfo.Tensor("features", ElementType.Float, "batch", 8) with { DocString = InputDescription }],
+        Outputs = [OnnxValueInfo.Tensor("scores", ElementType.Float, "batch", 8) with { DocString = OutputDescription }],
         DocString = GraphDescription,
     })
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -39,10 +40,10 @@ internal static class ExternalDataFixture
         ],
         Initializers =
         [
-            OnnxTensor.External("weight", OnnxDataType.Float, [4, 4], new OnnxExternalData(WeightsFileName, 0, Weight.Length * sizeof(float))),
-            OnnxTensor.External("bias", OnnxDataType.Float, [4], new OnnxExternalData(WeightsFileName, BiasOffset, Bias.Length * sizeof(float))),
+            OnnxTensor.External("weight", ElementType.Float, [4, 4], new OnnxExternalData(WeightsFileName, 0, Weight.Length * sizeof(float))),
+            OnnxTensor.External("bias", ElementType.Float, [4], new OnnxExternalData(WeightsFileName, BiasOffset, Bias.Length * sizeof(float))),
         ],
-        Inputs = [OnnxValueInfo.Tensor("x", OnnxDataType.Float, "batch", 4)],
-        Outputs = [OnnxValueInfo.Tensor("y", OnnxDataType.Float, "batch", 4)],
+        Inputs = [OnnxValueInfo.Tensor("x", ElementType.Float, "batch", 4)],
+        Outputs = [OnnxValueInfo.Tensor("y", ElementType.Float, "batch", 4)],
     });
 }

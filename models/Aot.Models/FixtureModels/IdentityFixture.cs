@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -6,17 +7,17 @@ namespace Aot.Models.FixtureModels;
 internal static class IdentityFixture
 {
     /// <summary>Every tensor element type ONNX Runtime's CPU provider runs Identity on (and the typed API maps).</summary>
-    public static IReadOnlyList<OnnxDataType> ElementTypes { get; } =
+    public static IReadOnlyList<ElementType> ElementTypes { get; } =
     [
-        OnnxDataType.Float, OnnxDataType.Double, OnnxDataType.Float16, OnnxDataType.BFloat16,
-        OnnxDataType.Int8, OnnxDataType.Int16, OnnxDataType.Int32, OnnxDataType.Int64,
-        OnnxDataType.UInt8, OnnxDataType.UInt16, OnnxDataType.UInt32, OnnxDataType.UInt64,
-        OnnxDataType.Bool, OnnxDataType.String,
+        ElementType.Float, ElementType.Double, ElementType.Float16, ElementType.BFloat16,
+        ElementType.Int8, ElementType.Int16, ElementType.Int32, ElementType.Int64,
+        ElementType.UInt8, ElementType.UInt16, ElementType.UInt32, ElementType.UInt64,
+        ElementType.Bool, ElementType.String,
     ];
 
-    public static string Name(OnnxDataType elementType) => $"identity-{elementType.ToString().ToLowerInvariant()}";
+    public static string Name(ElementType elementType) => $"identity-{elementType.ToString().ToLowerInvariant()}";
 
-    public static OnnxModel Build(OnnxDataType elementType) => new(new OnnxGraph($"identity_{elementType.ToString().ToLowerInvariant()}")
+    public static OnnxModel Build(ElementType elementType) => new(new OnnxGraph($"identity_{elementType.ToString().ToLowerInvariant()}")
     {
         Nodes = [new OnnxNode("Identity", ["x"], ["y"]) { Name = "identity" }],
         Inputs = [OnnxValueInfo.Tensor("x", elementType, "batch", 3)],

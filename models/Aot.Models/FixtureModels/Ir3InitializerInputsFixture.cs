@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -15,8 +16,8 @@ internal static class Ir3InitializerInputsFixture
     {
         Nodes = [new OnnxNode("Add", ["x", "bias"], ["y"]) { Name = "add" }],
         Initializers = [OnnxTensor.FromFloats("bias", [4], [1f, 2f, 3f, 4f])],
-        Inputs = [OnnxValueInfo.Tensor("x", OnnxDataType.Float, 1, 4), OnnxValueInfo.Tensor("bias", OnnxDataType.Float, 4)],
-        Outputs = [OnnxValueInfo.Tensor("y", OnnxDataType.Float, 1, 4)],
+        Inputs = [OnnxValueInfo.Tensor("x", ElementType.Float, 1, 4), OnnxValueInfo.Tensor("bias", ElementType.Float, 4)],
+        Outputs = [OnnxValueInfo.Tensor("y", ElementType.Float, 1, 4)],
     })
     {
         IrVersion = 3,

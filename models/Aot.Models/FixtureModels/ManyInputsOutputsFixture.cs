@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -11,8 +12,8 @@ internal static class ManyInputsOutputsFixture
     public const string Name = "many-io";
     public const int Count = 12;
 
-    public static IReadOnlyList<OnnxDataType> TypeCycle { get; } =
-        [OnnxDataType.Float16, OnnxDataType.Bool, OnnxDataType.Int32, OnnxDataType.Double];
+    public static IReadOnlyList<ElementType> TypeCycle { get; } =
+        [ElementType.Float16, ElementType.Bool, ElementType.Int32, ElementType.Double];
 
     public static OnnxModel Build()
     {

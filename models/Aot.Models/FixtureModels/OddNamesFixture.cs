@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -22,7 +23,7 @@ internal static class OddNamesFixture
     public static OnnxModel Build() => new(new OnnxGraph("odd_names")
     {
         Nodes = [.. Pairs.Select((p, i) => new OnnxNode("Identity", [p.Input], [p.Output]) { Name = $"identity_{i}" })],
-        Inputs = [.. Pairs.Select(p => OnnxValueInfo.Tensor(p.Input, OnnxDataType.Float, "batch", 2))],
-        Outputs = [.. Pairs.Select(p => OnnxValueInfo.Tensor(p.Output, OnnxDataType.Float, "batch", 2))],
+        Inputs = [.. Pairs.Select(p => OnnxValueInfo.Tensor(p.Input, ElementType.Float, "batch", 2))],
+        Outputs = [.. Pairs.Select(p => OnnxValueInfo.Tensor(p.Output, ElementType.Float, "batch", 2))],
     });
 }

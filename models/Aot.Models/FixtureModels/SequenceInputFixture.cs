@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -13,7 +14,7 @@ internal static class SequenceInputFixture
     public static OnnxModel Build() => new(new OnnxGraph("sequence_input")
     {
         Nodes = [new OnnxNode("SequenceLength", ["tensors"], ["count"]) { Name = "sequence_length" }],
-        Inputs = [new OnnxValueInfo("tensors", new OnnxSequenceType(new OnnxTensorType(OnnxDataType.Float, ["length"])))],
-        Outputs = [OnnxValueInfo.Tensor("count", OnnxDataType.Int64)],
+        Inputs = [new OnnxValueInfo("tensors", new OnnxSequenceType(new OnnxTensorType(ElementType.Float, ["length"])))],
+        Outputs = [OnnxValueInfo.Tensor("count", ElementType.Int64)],
     });
 }

@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -22,7 +23,7 @@ internal static class ShapesFixture
     public static OnnxModel Build() => new(new OnnxGraph("shapes")
     {
         Nodes = [.. Values.Select(v => new OnnxNode("Identity", [v.Name], [$"{v.Name}_out"]) { Name = $"{v.Name}_identity" })],
-        Inputs = [.. Values.Select(v => OnnxValueInfo.Tensor(v.Name, OnnxDataType.Float, v.Shape))],
-        Outputs = [.. Values.Select(v => OnnxValueInfo.Tensor($"{v.Name}_out", OnnxDataType.Float, v.Shape))],
+        Inputs = [.. Values.Select(v => OnnxValueInfo.Tensor(v.Name, ElementType.Float, v.Shape))],
+        Outputs = [.. Values.Select(v => OnnxValueInfo.Tensor($"{v.Name}_out", ElementType.Float, v.Shape))],
     });
 }

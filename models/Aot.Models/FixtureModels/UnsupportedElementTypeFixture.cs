@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.FixtureModels;
 
@@ -12,12 +13,12 @@ internal static class UnsupportedElementTypeFixture
     public const string Float8Name = "float8-input";
     public const string Int4Name = "int4-input";
 
-    public static OnnxModel Build(OnnxDataType elementType) => new(new OnnxGraph($"{elementType.ToString().ToLowerInvariant()}_input")
+    public static OnnxModel Build(ElementType elementType) => new(new OnnxGraph($"{elementType.ToString().ToLowerInvariant()}_input")
     {
         Nodes = [new OnnxNode("DequantizeLinear", ["x", "scale"], ["y"]) { Name = "dequantize" }],
         Initializers = [OnnxTensor.FromFloats("scale", [], [1f])],
         Inputs = [OnnxValueInfo.Tensor("x", elementType, "batch", 4)],
-        Outputs = [OnnxValueInfo.Tensor("y", OnnxDataType.Float, "batch", 4)],
+        Outputs = [OnnxValueInfo.Tensor("y", ElementType.Float, "batch", 4)],
     })
     {
         // IR 10 / opset 21: the first versions where DequantizeLinear takes both float8 and int4.

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Aot.Protocol;
 
 namespace Aot.Models.Onnx;
 
@@ -10,7 +11,7 @@ namespace Aot.Models.Onnx;
 public sealed record OnnxTensor
 {
     /// <summary>Creates a tensor; prefer the factory methods, which check that the data matches the shape.</summary>
-    public OnnxTensor(string name, OnnxDataType dataType, IReadOnlyList<long> dims)
+    public OnnxTensor(string name, ElementType dataType, IReadOnlyList<long> dims)
     {
         Name = name;
         DataType = dataType;
@@ -21,7 +22,7 @@ public sealed record OnnxTensor
     public string Name { get; init; }
 
     /// <summary>The element type.</summary>
-    public OnnxDataType DataType { get; init; }
+    public ElementType DataType { get; init; }
 
     /// <summary>The shape; empty for a scalar.</summary>
     public IReadOnlyList<long> Dims { get; init; }
@@ -29,7 +30,7 @@ public sealed record OnnxTensor
     /// <summary>Little-endian element bytes (<c>raw_data</c>).</summary>
     public ReadOnlyMemory<byte> RawData { get; init; }
 
-    /// <summary>The elements of a <see cref="OnnxDataType.String"/> tensor (<c>string_data</c>).</summary>
+    /// <summary>The elements of a <see cref="ElementType.String"/> tensor (<c>string_data</c>).</summary>
     public IReadOnlyList<string>? StringData { get; init; }
 
     /// <summary>Set when the bytes live in a side file (<c>data_location = EXTERNAL</c>).</summary>
@@ -47,7 +48,7 @@ public sealed record OnnxTensor
         var bytes = new byte[values.Length * sizeof(float)];
         for (var i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
-        return FromRawData(name, OnnxDataType.Float, dims, bytes);
+        return FromRawData(name, ElementType.Float, dims, bytes);
     }
 
     /// <summary>An int64 tensor; the values are copied.</summary>
@@ -56,7 +57,7 @@ public sealed record OnnxTensor
         var bytes = new byte[values.Length * sizeof(long)];
         for (var i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), values[i]);
-        return FromRawData(name, OnnxDataType.Int64, dims, bytes);
+        return FromRawData(name, ElementType.Int64, dims, bytes);
     }
 
     /// <summary>
@@ -66,7 +67,7 @@ public sealed record OnnxTensor
     public static OnnxTensor CreateFloat(string name, IReadOnlyList<long> dims, Action<Span<float>> fill)
     {
         ArgumentNullException.ThrowIfNull(fill);
-        var tensor = new OnnxTensor(name, OnnxDataType.Float, dims);
+        var tensor = new OnnxTensor(name, ElementType.Float, dims);
         var bytes = new byte[checked(tensor.ElementCount * sizeof(float))];
         var floats = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
         fill(floats);
@@ -79,10 +80,10 @@ public sealed record OnnxTensor
     }
 
     /// <summary>A tensor from little-endian element bytes; the length must match the shape and type.</summary>
-    public static OnnxTensor FromRawData(string name, OnnxDataType dataType, IReadOnlyList<long> dims, ReadOnlyMemory<byte> rawData)
+    public static OnnxTensor FromRawData(string name, ElementType dataType, IReadOnlyList<long> dims, ReadOnlyMemory<byte> rawData)
     {
         var tensor = new OnnxTensor(name, dataType, dims) { RawData = rawData };
-        var expected = OnnxDataTypes.ByteCount(dataType, tensor.ElementCount);
+        var expected = ElementTypes.ByteCount(dataType, tensor.ElementCount);
         if (rawData.Length != expected)
             throw new ArgumentException($"Tensor '{name}' of {dataType} [{string.Join(", ", dims)}] needs {expected} bytes, got {rawData.Length}.", nameof(rawData));
         return tensor;
@@ -91,13 +92,13 @@ public sealed record OnnxTensor
     /// <summary>A string tensor.</summary>
     public static OnnxTensor FromStrings(string name, IReadOnlyList<long> dims, IReadOnlyList<string> values)
     {
-        var tensor = new OnnxTensor(name, OnnxDataType.String, dims) { StringData = values };
+        var tensor = new OnnxTensor(name, ElementType.String, dims) { StringData = values };
         if (values.Count != tensor.ElementCount)
             throw new ArgumentException($"Tensor '{name}' [{string.Join(", ", dims)}] needs {tensor.ElementCount} strings, got {values.Count}.", nameof(values));
         return tensor;
     }
 
     /// <summary>A tensor whose bytes the caller writes to <paramref name="externalData"/>'s file.</summary>
-    public static OnnxTensor External(string name, OnnxDataType dataType, IReadOnlyList<long> dims, OnnxExternalData externalData) =>
+    public static OnnxTensor External(string name, ElementType dataType, IReadOnlyList<long> dims, OnnxExternalData externalData) =>
         new(name, dataType, dims) { ExternalData = externalData };
 }

@@ -1,3 +1,4 @@
+using Aot.Protocol;
 namespace Aot.Models.Onnx;
 
 /// <summary>An ONNX <c>ValueInfoProto</c>: a named, typed graph input, output or intermediate value.</summary>
@@ -7,6 +8,6 @@ public sealed record OnnxValueInfo(string Name, OnnxType Type)
     public string? DocString { get; init; }
 
     /// <summary>A tensor value; <paramref name="shape"/> mixes fixed sizes and symbols.</summary>
-    public static OnnxValueInfo Tensor(string name, OnnxDataType elementType, params OnnxDimension[] shape) =>
+    public static OnnxValueInfo Tensor(string name, ElementType elementType, params OnnxDimension[] shape) =>
         new(name, new OnnxTensorType(elementType, shape));
 }

@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.Synthetic;
 
@@ -28,9 +29,9 @@ public static class BertModel
         var limit = WeightInit.WithStandardDeviation(InitStandardDeviation);
         var hidden = options.Hidden;
 
-        var inputIds = g.Input(OnnxValueInfo.Tensor("input_ids", OnnxDataType.Int64, "batch", "sequence"));
-        var attentionMask = g.Input(OnnxValueInfo.Tensor("attention_mask", OnnxDataType.Int64, "batch", "sequence"));
-        var tokenTypeIds = g.Input(OnnxValueInfo.Tensor("token_type_ids", OnnxDataType.Int64, "batch", "sequence"));
+        var inputIds = g.Input(OnnxValueInfo.Tensor("input_ids", ElementType.Int64, "batch", "sequence"));
+        var attentionMask = g.Input(OnnxValueInfo.Tensor("attention_mask", ElementType.Int64, "batch", "sequence"));
+        var tokenTypeIds = g.Input(OnnxValueInfo.Tensor("token_type_ids", ElementType.Int64, "batch", "sequence"));
 
         var x = Embeddings(g, options, inputIds, tokenTypeIds, limit);
         var maskBias = AttentionMaskBias(g, attentionMask);
@@ -39,7 +40,7 @@ public static class BertModel
             var output = layer == options.Layers - 1 ? "last_hidden_state" : null;
             x = EncoderLayer(g, options, $"encoder.layer.{layer}", x, maskBias, limit, output);
         }
-        g.Output(OnnxValueInfo.Tensor("last_hidden_state", OnnxDataType.Float, "batch", "sequence", hidden));
+        g.Output(OnnxValueInfo.Tensor("last_hidden_state", ElementType.Float, "batch", "sequence", hidden));
 
         return new OnnxModel(g.Build()) { DocString = "BERT encoder with seeded random weights." };
     }
@@ -66,7 +67,7 @@ public static class BertModel
     /// <summary>[batch, sequence] 0/1 mask → [batch, 1, 1, sequence] additive bias (0 to attend, -10000 to ignore).</summary>
     private static string AttentionMaskBias(GraphBuilder g, string attentionMask)
     {
-        var mask = g.Node("Cast", [attentionMask], [OnnxAttribute.Int("to", (long)OnnxDataType.Float)], name: "mask.cast");
+        var mask = g.Node("Cast", [attentionMask], [OnnxAttribute.Int("to", (long)ElementType.Float)], name: "mask.cast");
         var inverted = g.Node("Sub", [g.Scalar("mask.one", 1f), mask], name: "mask.invert");
         var bias = g.Node("Mul", [inverted, g.Scalar("mask.masked_score", MaskedScore)], name: "mask.scale");
         return g.Node("Unsqueeze", [bias, g.Int64s("mask.axes", 1, 2)], name: "mask.unsqueeze");

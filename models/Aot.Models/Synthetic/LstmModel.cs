@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.Synthetic;
 
@@ -23,7 +24,7 @@ public static class LstmModel
         // PyTorch's initialisation: every LSTM weight and bias is U(±1/√hidden).
         var limit = WeightInit.InverseSqrt(hidden);
 
-        var input = g.Input(OnnxValueInfo.Tensor("input", OnnxDataType.Float, "batch", "sequence", options.Features));
+        var input = g.Input(OnnxValueInfo.Tensor("input", ElementType.Float, "batch", "sequence", options.Features));
         var x = g.Node("Transpose", [input], [OnnxAttribute.Ints("perm", 1, 0, 2)], name: "to_time_major"); // [sequence, batch, features]
         var squeezeAxes = g.Int64s("num_directions_axis", 1);
 
@@ -44,8 +45,8 @@ public static class LstmModel
 
         g.Node("Transpose", [x], [OnnxAttribute.Ints("perm", 1, 0, 2)], name: "to_batch_major", output: "output");
         g.Node("Concat", finalStates, [OnnxAttribute.Int("axis", 0)], name: "final_hidden_states", output: "h_n");
-        g.Output(OnnxValueInfo.Tensor("output", OnnxDataType.Float, "batch", "sequence", hidden));
-        g.Output(OnnxValueInfo.Tensor("h_n", OnnxDataType.Float, options.Layers, "batch", hidden));
+        g.Output(OnnxValueInfo.Tensor("output", ElementType.Float, "batch", "sequence", hidden));
+        g.Output(OnnxValueInfo.Tensor("h_n", ElementType.Float, options.Layers, "batch", hidden));
 
         return new OnnxModel(g.Build()) { DocString = "Stacked batch-first LSTM with seeded random weights." };
     }

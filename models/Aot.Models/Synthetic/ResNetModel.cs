@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.Synthetic;
 
@@ -22,7 +23,7 @@ public static class ResNetModel
         options.Validate();
         var g = new GraphBuilder("resnet", new SeededRandom(options.Seed));
         var size = options.ImageSize;
-        var input = g.Input(OnnxValueInfo.Tensor("input", OnnxDataType.Float, "batch", options.InputChannels, size, size));
+        var input = g.Input(OnnxValueInfo.Tensor("input", ElementType.Float, "batch", options.InputChannels, size, size));
 
         var x = Conv(g, "conv1", input, options.InputChannels, options.BaseWidth, kernel: 7, stride: 2, relu: true);
         x = g.Node("MaxPool", [x], [Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Ints("pads", 1, 1, 1, 1)], name: "maxpool");
@@ -44,7 +45,7 @@ public static class ResNetModel
         var fcWeight = g.Uniform("fc.weight", [options.Classes, channels], WeightInit.InverseSqrt(channels));
         var fcBias = g.Uniform("fc.bias", [options.Classes], WeightInit.InverseSqrt(channels));
         g.Node("Gemm", [x, fcWeight, fcBias], [OnnxAttribute.Int("transB", 1)], name: "fc", output: "logits");
-        g.Output(OnnxValueInfo.Tensor("logits", OnnxDataType.Float, "batch", options.Classes));
+        g.Output(OnnxValueInfo.Tensor("logits", ElementType.Float, "batch", options.Classes));
 
         return new OnnxModel(g.Build()) { DocString = "ResNet-50 v1 architecture with seeded random weights (BatchNorm folded into Conv)." };
     }

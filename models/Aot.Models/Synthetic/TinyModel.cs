@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Models.Synthetic;
 
@@ -16,12 +17,12 @@ public static class TinyModel
         var n = options.Features;
         var g = new GraphBuilder("tiny", new SeededRandom(options.Seed));
 
-        var x = g.Input(OnnxValueInfo.Tensor("x", OnnxDataType.Float, "batch", n));
+        var x = g.Input(OnnxValueInfo.Tensor("x", ElementType.Float, "batch", n));
         var weight = g.Uniform("fc.weight", [n, n], WeightInit.He(n));
         var bias = g.Uniform("fc.bias", [n], WeightInit.InverseSqrt(n));
         var linear = g.Node("Add", [g.Node("MatMul", [x, weight], name: "fc.matmul"), bias], name: "fc.add");
         g.Node("Relu", [linear], name: "relu", output: "y");
-        g.Output(OnnxValueInfo.Tensor("y", OnnxDataType.Float, "batch", n));
+        g.Output(OnnxValueInfo.Tensor("y", ElementType.Float, "batch", n));
 
         return new OnnxModel(g.Build()) { DocString = "Overhead benchmark: y = Relu(x · W + b)." };
     }

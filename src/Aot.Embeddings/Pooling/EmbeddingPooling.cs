@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using CommunityToolkit.HighPerformance;
 
 namespace Aot.Embeddings.Pooling;
 
@@ -28,15 +29,17 @@ public static class EmbeddingPooling
         if (tokenCount < 1 || (long)tokenCount * hiddenSize > hidden.Length)
             throw new ArgumentOutOfRangeException(nameof(tokenCount), $"{tokenCount} tokens do not fit a row of {hidden.Length} values.");
 
+        // [real tokens, kept columns] of the row: padding and truncated columns are outside the view.
+        ReadOnlySpan2D<float> tokens = hidden[..(tokenCount * hiddenSize)].AsSpan2D(tokenCount, hiddenSize).Slice(0, 0, tokenCount, destination.Length);
         if (mode == PoolingMode.Cls)
         {
-            hidden[..destination.Length].CopyTo(destination);
+            tokens.GetRowSpan(0).CopyTo(destination);
             return;
         }
 
         destination.Clear();
-        for (int token = 0; token < tokenCount; token++)
-            Add(destination, hidden.Slice(token * hiddenSize, destination.Length));
+        for (int token = 0; token < tokens.Height; token++)
+            Add(destination, tokens.GetRowSpan(token));
         Scale(destination, 1f / tokenCount);
     }
 

@@ -2,6 +2,7 @@ using Aot.Protocol;
 using Aot.Server.Batching;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Binary;
 
@@ -10,7 +11,7 @@ namespace Aot.Server.Binary;
 /// or the read loop for a request refused at once) straight from the runner's output buffers into the connection's
 /// output; then the object is released back to its pool.
 /// </summary>
-internal sealed class BinaryInferenceRequest(ServedModel model, RequestPool<BinaryInferenceRequest> pool) : InferenceRequest(model.Signature, model.Metrics)
+internal sealed class BinaryInferenceRequest(ServedModel model, ObjectPool<BinaryInferenceRequest> pool) : InferenceRequest(model.Signature, model.Metrics)
 {
     private ConnectionOutput? _output;
     private ConnectionRequests? _requests;

@@ -1,12 +1,13 @@
 using Aot.Server.Batching;
 using Aot.Server.Models;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Binary;
 
 /// <summary>What every binary connection shares: the models, one request pool per model, and the frame size limit.</summary>
 internal sealed class BinaryProtocol
 {
-    private readonly Dictionary<ServedModel, RequestPool<BinaryInferenceRequest>> _pools = [];
+    private readonly Dictionary<ServedModel, ObjectPool<BinaryInferenceRequest>> _pools = [];
 
     public BinaryProtocol(ModelRepository repository, long maxPayloadBytes, int maxInFlightPerConnection = DefaultMaxInFlightPerConnection)
     {
@@ -15,8 +16,8 @@ internal sealed class BinaryProtocol
         MaxInFlightPerConnection = maxInFlightPerConnection;
         foreach (ServedModel model in repository.All)
         {
-            RequestPool<BinaryInferenceRequest>? pool = null;
-            pool = new RequestPool<BinaryInferenceRequest>(() => new BinaryInferenceRequest(model, pool!));
+            ObjectPool<BinaryInferenceRequest>? pool = null;
+            pool = RequestPools.Create(() => new BinaryInferenceRequest(model, pool!));
             _pools[model] = pool;
         }
     }
@@ -30,5 +31,5 @@ internal sealed class BinaryProtocol
     /// <summary>Most requests one connection may have admitted and unanswered; beyond it the connection is not read.</summary>
     public int MaxInFlightPerConnection { get; }
 
-    public BinaryInferenceRequest RentRequest(ServedModel model) => _pools[model].Rent();
+    public BinaryInferenceRequest RentRequest(ServedModel model) => _pools[model].Get();
 }

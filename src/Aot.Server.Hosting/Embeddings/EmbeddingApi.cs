@@ -140,7 +140,7 @@ internal sealed class EmbeddingApi
 
     private static EmbeddingInferenceRequest Rent(EmbeddingEndpoint endpoint, long received, HttpContext context)
     {
-        EmbeddingInferenceRequest request = endpoint.Requests.Rent();
+        EmbeddingInferenceRequest request = endpoint.Requests.Get();
         request.Begin(received, context.RequestAborted);
         return request;
     }

@@ -4,6 +4,7 @@ using Aot.Embeddings.Tokenization;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Models;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Embeddings;
 
@@ -22,7 +23,7 @@ internal sealed class EmbeddingEndpoint : IDisposable
         FixedSequenceLength = sequence.IsFixed ? checked((int)sequence.Value) : 0;
         ComputeType = model.Model.Device.ToString().ToLowerInvariant();
         Service = new EmbeddingService(embeddingModel, source.Service with { ModelName = model.Name });
-        Requests = new RequestPool<EmbeddingInferenceRequest>(() => new EmbeddingInferenceRequest(this), capacity: 256);
+        Requests = RequestPools.Create(() => new EmbeddingInferenceRequest(this), capacity: 256);
     }
 
     public ServedModel Served { get; }
@@ -36,7 +37,7 @@ internal sealed class EmbeddingEndpoint : IDisposable
     /// <summary>The model's sequence length when its input declares a fixed one (rows are padded to it); 0 when symbolic.</summary>
     public int FixedSequenceLength { get; }
 
-    public RequestPool<EmbeddingInferenceRequest> Requests { get; }
+    public ObjectPool<EmbeddingInferenceRequest> Requests { get; }
 
     /// <summary>TEI's <c>x-compute-type</c>: the device the model runs on.</summary>
     public string ComputeType { get; }

@@ -8,6 +8,7 @@ using Aot.Server.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Http;
 
@@ -21,7 +22,7 @@ internal sealed class HttpApi
     private readonly ModelRepository _repository;
     private readonly ServerState _state;
     private readonly long _maxPayloadBytes;
-    private readonly Dictionary<ServedModel, RequestPool<HttpInferenceRequest>> _pools = [];
+    private readonly Dictionary<ServedModel, ObjectPool<HttpInferenceRequest>> _pools = [];
 
     public HttpApi(ModelRepository repository, ServerState state, long maxPayloadBytes)
     {
@@ -30,8 +31,8 @@ internal sealed class HttpApi
         _maxPayloadBytes = maxPayloadBytes;
         foreach (ServedModel model in repository.All)
         {
-            RequestPool<HttpInferenceRequest>? pool = null;
-            pool = new RequestPool<HttpInferenceRequest>(() => new HttpInferenceRequest(model, pool!), capacity: 256);
+            ObjectPool<HttpInferenceRequest>? pool = null;
+            pool = RequestPools.Create(() => new HttpInferenceRequest(model, pool!), capacity: 256);
             _pools[model] = pool;
         }
     }
@@ -143,7 +144,7 @@ internal sealed class HttpApi
             return;
         }
 
-        HttpInferenceRequest request = _pools[model!].Rent();
+        HttpInferenceRequest request = _pools[model!].Get();
         request.Begin(received, context.RequestAborted);
         RequestOutcome outcome = RequestOutcome.Success;
         try

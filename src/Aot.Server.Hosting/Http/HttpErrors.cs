@@ -23,9 +23,7 @@ internal static class HttpErrors
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(128 + message.Length);
         using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
         {
-            json.WriteStartObject();
-            json.WriteString("error"u8, message);
-            json.WriteEndObject();
+            JsonSerializer.Serialize(json, new ErrorDocument(message), ServerJsonContext.Default.ErrorDocument);
         }
 
         response.ContentLength = buffer.WrittenCount;

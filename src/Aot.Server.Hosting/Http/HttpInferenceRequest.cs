@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Aot.Server.Batching;
 using Aot.Server.Models;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Http;
 
@@ -12,9 +13,9 @@ namespace Aot.Server.Http;
 /// </summary>
 internal sealed class HttpInferenceRequest : AwaitedInferenceRequest
 {
-    private readonly RequestPool<HttpInferenceRequest> _pool;
+    private readonly ObjectPool<HttpInferenceRequest> _pool;
 
-    public HttpInferenceRequest(ServedModel model, RequestPool<HttpInferenceRequest> pool) : base(model)
+    public HttpInferenceRequest(ServedModel model, ObjectPool<HttpInferenceRequest> pool) : base(model)
     {
         _pool = pool;
         Outputs = [.. model.Signature.Outputs.Select(static o => new TensorBuffer(o.Rank))];

@@ -23,38 +23,8 @@ internal static class JsonTensorReader
     public static void ReadFlattened(ref Utf8JsonReader reader, ElementType type, Span<byte> destination, string inputName)
     {
         int size = ElementTypes.SizeOf(type);
-        long expected = destination.Length / size;
-        long written = 0;
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            // A scalar is accepted for a tensor of one element.
-            WriteValue(ref reader, type, destination, inputName);
-            written = 1;
-        }
-        else
-        {
-            int depth = reader.CurrentDepth;
-            while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
-            {
-                if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
-                {
-                    continue;
-                }
-
-                if (written >= expected)
-                {
-                    throw InferenceException.BadRequest($"Input '{inputName}' has more values than its shape needs ({expected}).");
-                }
-
-                WriteValue(ref reader, type, destination.Slice((int)(written * size), size), inputName);
-                written++;
-            }
-        }
-
-        if (written != expected)
-        {
-            throw InferenceException.BadRequest($"Input '{inputName}' has {written} values but its shape needs {expected}.");
-        }
+        var values = new NumericValues(type, destination, size, inputName);
+        ReadValues(ref reader, ref values, destination.Length / size, inputName);
     }
 
     /// <summary>
@@ -65,11 +35,23 @@ internal static class JsonTensorReader
     /// </summary>
     public static int ReadStrings(ref Utf8JsonReader reader, Span<byte> destination, long expected, string inputName)
     {
-        int at = 0;
+        var values = new StringValues(destination, inputName);
+        ReadValues(ref reader, ref values, expected, inputName);
+        return values.Written;
+    }
+
+    /// <summary>
+    /// Hands every value at the reader's current token — a scalar, or an array flat or nested — to
+    /// <paramref name="values"/>, in row-major order; a count other than <paramref name="expected"/> is a 400.
+    /// </summary>
+    private static void ReadValues<TValues>(ref Utf8JsonReader reader, ref TValues values, long expected, string inputName)
+        where TValues : IValueSink, allows ref struct
+    {
         long written = 0;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            at += WriteString(ref reader, destination, inputName);
+            // A scalar is accepted for a tensor of one element.
+            values.Write(ref reader);
             written = 1;
         }
         else
@@ -87,7 +69,7 @@ internal static class JsonTensorReader
                     throw InferenceException.BadRequest($"Input '{inputName}' has more values than its shape needs ({expected}).");
                 }
 
-                at += WriteString(ref reader, destination[at..], inputName);
+                values.Write(ref reader);
                 written++;
             }
         }
@@ -96,8 +78,34 @@ internal static class JsonTensorReader
         {
             throw InferenceException.BadRequest($"Input '{inputName}' has {written} values but its shape needs {expected}.");
         }
+    }
 
-        return at;
+    // Where ReadValues puts each value; structs, so the generic loop is specialised per kind with no calls through an interface.
+    private interface IValueSink
+    {
+        void Write(ref Utf8JsonReader reader);
+    }
+
+    private ref struct NumericValues(ElementType type, Span<byte> destination, int size, string inputName) : IValueSink
+    {
+        private readonly Span<byte> _destination = destination;
+        private int _at;
+
+        // WriteValue stores one element at the start of what it is given.
+        public void Write(ref Utf8JsonReader reader)
+        {
+            WriteValue(ref reader, type, _destination[_at..], inputName);
+            _at += size;
+        }
+    }
+
+    private ref struct StringValues(Span<byte> destination, string inputName) : IValueSink
+    {
+        private readonly Span<byte> _destination = destination;
+
+        public int Written { get; private set; }
+
+        public void Write(ref Utf8JsonReader reader) => Written += WriteString(ref reader, _destination[Written..], inputName);
     }
 
     /// <summary>

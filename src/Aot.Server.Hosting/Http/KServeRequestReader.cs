@@ -124,13 +124,13 @@ internal static class KServeRequestReader
             {
                 reader.Read();
                 Expect(reader.TokenType == JsonTokenType.String, "An input's 'name' must be a string.");
-                name = reader.GetString();
+                name = JsonNames.Get(ref reader);
             }
             else if (reader.ValueTextEquals("datatype"u8))
             {
                 reader.Read();
                 Expect(reader.TokenType == JsonTokenType.String, "An input's 'datatype' must be a string.");
-                datatype = reader.GetString();
+                datatype = JsonNames.Get(ref reader);
             }
             else if (reader.ValueTextEquals("shape"u8))
             {
@@ -254,7 +254,7 @@ internal static class KServeRequestReader
             if (reader.ValueTextEquals("name"u8))
             {
                 reader.Read();
-                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                name = reader.TokenType == JsonTokenType.String ? JsonNames.Get(ref reader) : null;
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {

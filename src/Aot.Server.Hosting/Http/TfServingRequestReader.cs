@@ -57,7 +57,7 @@ internal static class TfServingRequestReader
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            ServingTensor input = FindInput(signature, reader.GetString()!);
+            ServingTensor input = FindInput(signature, JsonNames.Get(ref reader));
             reader.Read();
             ReadTensor(ref reader, input, request.Inputs[input.Index]);
         }
@@ -84,7 +84,7 @@ internal static class TfServingRequestReader
         {
             while (measuring.Read() && measuring.TokenType == JsonTokenType.PropertyName)
             {
-                ServingTensor input = FindInput(signature, measuring.GetString()!);
+                ServingTensor input = FindInput(signature, JsonNames.Get(ref measuring));
                 measuring.Read();
                 TensorBuffer tensor = request.Inputs[input.Index];
                 int rank = JsonTensorReader.MeasureShape(measuring, rowShape, input.Name, input.IsString);
@@ -127,7 +127,7 @@ internal static class TfServingRequestReader
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                ServingTensor input = FindInput(signature, reader.GetString()!);
+                ServingTensor input = FindInput(signature, JsonNames.Get(ref reader));
                 reader.Read();
                 TensorBuffer tensor = request.Inputs[input.Index];
                 if (input.IsString)

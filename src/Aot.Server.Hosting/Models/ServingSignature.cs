@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aot.Protocol;
 using Aot.Runtime;
 using Aot.Server.Batching;
 
@@ -145,35 +146,13 @@ internal sealed class ServingSignature
     /// exporters and ONNX Runtime's shape inference often give them invented names (MiniLM's <c>924</c> is
     /// <c>[Tanh924_dim_0, 384]</c>). The batcher checks after each run that outputs really have the batch's rows.
     /// </remarks>
-    private static bool DecideBatchable(ServingTensor[] inputs, ServingTensor[] outputs)
-    {
-        if (inputs.Length == 0 || outputs.Length == 0)
-        {
-            return false;
-        }
+    private static bool DecideBatchable(ServingTensor[] inputs, ServingTensor[] outputs) =>
+        BatchDimensionRule.IsBatchable(Array.ConvertAll(inputs, ToRuleTensor), Array.ConvertAll(outputs, ToRuleTensor));
 
-        string? symbol = null;
-        foreach (ServingTensor input in inputs)
-        {
-            if (input.Rank == 0 || input.Dims[0].IsFixed)
-            {
-                return false;
-            }
-
-            string? own = input.Dims[0].Symbol;
-            if (own is not null)
-            {
-                if (symbol is not null && symbol != own)
-                {
-                    return false;
-                }
-
-                symbol = own;
-            }
-        }
-
-        return outputs.All(static o => o.Rank > 0 && !o.Dims[0].IsFixed);
-    }
+    private static BatchDimensionRule.Tensor ToRuleTensor(ServingTensor tensor) =>
+        tensor.Rank > 0
+            ? new BatchDimensionRule.Tensor(tensor.Rank, tensor.Dims[0].IsFixed, tensor.Dims[0].Symbol)
+            : new BatchDimensionRule.Tensor(tensor.Rank, dimension0IsFixed: false, dimension0Symbol: null);
 
     private static (int, int, int, int, string)[] FindSharedSymbols(ServingTensor[] inputs)
     {

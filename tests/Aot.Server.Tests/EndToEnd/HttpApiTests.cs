@@ -41,26 +41,26 @@ public sealed class HttpApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal("AVAILABLE", (string?)status["model_version_status"]![0]!["state"]);
     }
 
-    public static TheoryData<OnnxDataType, string> EveryType => new()
+    public static TheoryData<ElementType, string> EveryType => new()
     {
-        { OnnxDataType.Float, "[1.5,-2,3.25,0,1E-07,-1000000]" },
-        { OnnxDataType.Double, "[1.000000000001,-2,1E+300,0,5E-324,-1]" },
-        { OnnxDataType.Float16, "[0.5,-2,65504,0,0.099975586,-1]" },
-        { OnnxDataType.BFloat16, "[1,-2.5,256,0,0.1015625,-1]" },
-        { OnnxDataType.Int8, "[-128,0,127,1,2,3]" },
-        { OnnxDataType.Int16, "[-32768,1,32767,1,2,3]" },
-        { OnnxDataType.Int32, "[-2147483648,2,2147483647,1,2,3]" },
-        { OnnxDataType.Int64, "[-9223372036854775808,3,9223372036854775807,1,2,3]" },
-        { OnnxDataType.UInt8, "[0,1,255,1,2,3]" },
-        { OnnxDataType.UInt16, "[0,1,65535,1,2,3]" },
-        { OnnxDataType.UInt32, "[0,1,4294967295,1,2,3]" },
-        { OnnxDataType.UInt64, "[0,1,18446744073709551615,1,2,3]" },
-        { OnnxDataType.Bool, "[true,false,true,false,false,true]" },
+        { ElementType.Float, "[1.5,-2,3.25,0,1E-07,-1000000]" },
+        { ElementType.Double, "[1.000000000001,-2,1E+300,0,5E-324,-1]" },
+        { ElementType.Float16, "[0.5,-2,65504,0,0.099975586,-1]" },
+        { ElementType.BFloat16, "[1,-2.5,256,0,0.1015625,-1]" },
+        { ElementType.Int8, "[-128,0,127,1,2,3]" },
+        { ElementType.Int16, "[-32768,1,32767,1,2,3]" },
+        { ElementType.Int32, "[-2147483648,2,2147483647,1,2,3]" },
+        { ElementType.Int64, "[-9223372036854775808,3,9223372036854775807,1,2,3]" },
+        { ElementType.UInt8, "[0,1,255,1,2,3]" },
+        { ElementType.UInt16, "[0,1,65535,1,2,3]" },
+        { ElementType.UInt32, "[0,1,4294967295,1,2,3]" },
+        { ElementType.UInt64, "[0,1,18446744073709551615,1,2,3]" },
+        { ElementType.Bool, "[true,false,true,false,false,true]" },
     };
 
     [Theory]
     [MemberData(nameof(EveryType))]
-    public async Task Every_element_type_round_trips_through_kserve_and_tf_serving(OnnxDataType type, string data)
+    public async Task Every_element_type_round_trips_through_kserve_and_tf_serving(ElementType type, string data)
     {
         string model = ServerFixture.IdentityModel(type);
         JsonNode metadata = JsonNode.Parse(await Http.GetStringAsync($"/v2/models/{model}"))!;

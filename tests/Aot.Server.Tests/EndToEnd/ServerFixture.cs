@@ -1,4 +1,5 @@
 using Aot.Models.Onnx;
+using Aot.Protocol;
 using Aot.Server.Tests.Infrastructure;
 
 namespace Aot.Server.Tests.EndToEnd;
@@ -11,7 +12,7 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     internal ServerProcess Server { get; private set; } = null!;
 
-    public static string IdentityModel(OnnxDataType type) => "id-" + type.ToString().ToLowerInvariant();
+    public static string IdentityModel(ElementType type) => "id-" + type.ToString().ToLowerInvariant();
 
     public async Task InitializeAsync()
     {
@@ -24,9 +25,9 @@ public sealed class ServerFixture : IAsyncLifetime
             "--max-delay-us", "2000",
             "--max-payload-bytes", (1 << 20).ToString(),
             "--pad-sequences",
-            "--model", $"id-string={TestModels.Identity(OnnxDataType.String)}",
+            "--model", $"id-string={TestModels.Identity(ElementType.String)}",
         };
-        foreach (OnnxDataType type in TestModels.NumericIdentityTypes)
+        foreach (ElementType type in TestModels.NumericIdentityTypes)
         {
             args.AddRange(["--model", $"{IdentityModel(type)}={TestModels.Identity(type)}"]);
         }

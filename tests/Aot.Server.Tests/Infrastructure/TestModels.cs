@@ -1,5 +1,6 @@
 using Aot.Models;
 using Aot.Models.Onnx;
+using Aot.Protocol;
 
 namespace Aot.Server.Tests.Infrastructure;
 
@@ -22,8 +23,8 @@ internal static class TestModels
 
     public static string ManyInputsOutputs => Fixtures.GetPath("many-io");
 
-    public static string Identity(OnnxDataType type) => Fixtures.GetPath(Fixtures.IdentityName(type));
+    public static string Identity(ElementType type) => Fixtures.GetPath(Fixtures.IdentityName(type));
 
     /// <summary>Every numeric identity fixture (the string one is tested on its own).</summary>
-    public static IEnumerable<OnnxDataType> NumericIdentityTypes => Fixtures.IdentityElementTypes.Where(static t => t != OnnxDataType.String);
+    public static IEnumerable<ElementType> NumericIdentityTypes => Fixtures.IdentityElementTypes.Where(static t => t != ElementType.String);
 }

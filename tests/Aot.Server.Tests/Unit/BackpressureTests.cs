@@ -1,15 +1,15 @@
-using Aot.Client.Protocol;
 using System.Buffers;
 using System.IO.Pipelines;
+using Aot.Client.Protocol;
 using Aot.Client;
+using Aot.Protocol.Wire;
+using Aot.Protocol;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Binary;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
 using Aot.Server.Tests.Infrastructure;
-using OnnxDataType = Aot.Models.Onnx.OnnxDataType;
-using Aot.Protocol.Wire;
 
 namespace Aot.Server.Tests.Unit;
 
@@ -26,7 +26,7 @@ public sealed class BackpressureTests
     [Fact]
     public async Task A_connection_at_its_cap_is_not_read_until_a_request_finishes()
     {
-        OnnxModel onnx = OnnxModel.Load(TestModels.Identity(OnnxDataType.Float)); // x, y: FP32 [batch, 3]
+        OnnxModel onnx = OnnxModel.Load(TestModels.Identity(ElementType.Float)); // x, y: FP32 [batch, 3]
         var signature = new ServingSignature(onnx.Metadata);
         var metrics = new ModelMetrics("id", "1");
         var executor = new FakeExecutor(1);

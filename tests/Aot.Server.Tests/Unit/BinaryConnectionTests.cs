@@ -1,16 +1,16 @@
-using Aot.Client.Protocol;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
+using Aot.Client.Protocol;
 using Aot.Client;
+using Aot.Protocol.Wire;
+using Aot.Protocol;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Binary;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
 using Aot.Server.Tests.Infrastructure;
-using OnnxDataType = Aot.Models.Onnx.OnnxDataType;
-using Aot.Protocol.Wire;
 
 namespace Aot.Server.Tests.Unit;
 
@@ -20,7 +20,7 @@ namespace Aot.Server.Tests.Unit;
 /// </summary>
 public sealed class BinaryConnectionTests : IDisposable
 {
-    private readonly OnnxModel _identity = OnnxModel.Load(TestModels.Identity(OnnxDataType.Float)); // x, y: FP32 [batch, 3]
+    private readonly OnnxModel _identity = OnnxModel.Load(TestModels.Identity(ElementType.Float)); // x, y: FP32 [batch, 3]
     private readonly FakeExecutor _executor = new(1); // identity: y = x
     private readonly DynamicBatcher _batcher;
     private readonly ModelRepository _repository;

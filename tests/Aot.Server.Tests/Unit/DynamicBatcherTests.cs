@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OnnxDataType = Aot.Models.Onnx.OnnxDataType;
 using Aot.Runtime;
 using Aot.Server.Batching;
 using Aot.Server.Metrics;
@@ -11,7 +10,7 @@ namespace Aot.Server.Tests.Unit;
 
 public sealed class DynamicBatcherTests : IDisposable
 {
-    private readonly OnnxModel _identity = OnnxModel.Load(TestModels.Identity(OnnxDataType.Float)); // x, y: FP32 [batch, 3]
+    private readonly OnnxModel _identity = OnnxModel.Load(TestModels.Identity(ElementType.Float)); // x, y: FP32 [batch, 3]
     private readonly ServingSignature _signature;
     private readonly FakeExecutor _executor = new(1);
 

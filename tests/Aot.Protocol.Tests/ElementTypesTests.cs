@@ -1,5 +1,4 @@
-using Aot.Protocol;
-namespace Aot.Runtime.Tests;
+namespace Aot.Protocol.Tests;
 
 public class ElementTypesTests
 {
@@ -66,20 +65,30 @@ public class ElementTypesTests
     }
 
     [Theory]
-    [InlineData("cpu", DeviceKind.Cpu, 0)]
-    [InlineData("CUDA", DeviceKind.Cuda, 0)]
-    [InlineData("cuda:3", DeviceKind.Cuda, 3)]
-    [InlineData(" auto ", DeviceKind.Auto, 0)]
-    public void Devices_parse(string text, DeviceKind kind, int id) => Assert.Equal((kind, id), ModelOptions.ParseDevice(text));
+    [InlineData(ElementType.Float, 32)]
+    [InlineData(ElementType.Bool, 8)]
+    [InlineData(ElementType.Float8E5M2, 8)]
+    [InlineData(ElementType.Int4, 4)]
+    [InlineData(ElementType.Float4E2M1, 4)]
+    [InlineData(ElementType.Complex128, 128)]
+    [InlineData(ElementType.String, 0)]
+    public void Bits_per_element_cover_types_the_runtime_cannot_bind(ElementType type, int bits) =>
+        Assert.Equal(bits, ElementTypes.BitsPerElement(type));
 
-    [Theory]
-    [InlineData("gpu")]
-    [InlineData("cuda:")]
-    [InlineData("cuda:-1")]
-    public void Bad_devices_say_what_is_accepted(string text)
+    [Fact]
+    public void Packed_byte_counts_round_up_and_strings_have_none()
     {
-        var ex = Assert.Throws<FormatException>(() => ModelOptions.ParseDevice(text));
-        Assert.Contains("cpu, cuda, cuda:N or auto", ex.Message);
-        Assert.Contains(text, ex.Message);
+        Assert.Equal(2, ElementTypes.ByteCount(ElementType.Int4, 3));
+        Assert.Equal(24, ElementTypes.ByteCount(ElementType.Float, 6));
+        Assert.Throws<ArgumentException>(() => ElementTypes.ByteCount(ElementType.String, 1));
+    }
+
+    [Fact]
+    public void Every_bindable_size_agrees_with_its_bit_count()
+    {
+        foreach (ElementType type in Enum.GetValues<ElementType>().Where(t => ElementTypes.SizeOf(t) > 0))
+        {
+            Assert.Equal(ElementTypes.SizeOf(type) * 8, ElementTypes.BitsPerElement(type));
+        }
     }
 }
