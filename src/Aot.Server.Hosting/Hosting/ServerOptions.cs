@@ -64,6 +64,9 @@ internal sealed record class ServerOptions
     /// <summary>Most tokens per text, special tokens included.</summary>
     public int MaxInputLength { get; init; } = 512;
 
+    /// <summary><c>MODEL:NAME=TEXT</c>: a prompt requests to MODEL may name in <c>prompt_name</c>.</summary>
+    public IReadOnlyList<string> Prompts { get; init; } = [];
+
     public BatcherOptions ToBatcherOptions() => new()
     {
         MaxBatchRows = Math.Max(1, MaxBatch),
