@@ -38,6 +38,9 @@ internal sealed record class ServerOptions
 
     public bool PadSequences { get; init; }
 
+    /// <summary>With padding (text models, <c>--pad-sequences</c>), most padded tokens per batch (TEI's <c>--max-batch-tokens</c>).</summary>
+    public long MaxBatchTokens { get; init; } = 16384;
+
     public int DrainTimeoutSeconds { get; init; } = 30;
 
     /// <summary>Most requests one binary connection may have in flight; beyond it the server stops reading it.</summary>
@@ -74,6 +77,7 @@ internal sealed record class ServerOptions
         MaxQueue = Math.Max(1, MaxQueue),
         Workers = Math.Max(1, Workers),
         PadSequences = PadSequences,
+        MaxBatchTokens = Math.Max(0, MaxBatchTokens),
         InlineLoneRequests = InlineLoneRequests,
     };
 
