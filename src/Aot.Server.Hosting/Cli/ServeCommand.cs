@@ -27,6 +27,8 @@ internal static class ServeCommand
         var maxPayload = new Option<long>("--max-payload-bytes") { Description = "Largest HTTP body or binary frame payload accepted (413 beyond).", DefaultValueFactory = _ => defaults.MaxPayloadBytes };
         var pad = new Option<bool>("--pad-sequences") { Description = "Batch requests of different lengths in symbolic dimensions by padding with zeros; outputs are trimmed back." };
         var maxBatchTokens = new Option<long>("--max-batch-tokens") { Description = "With padding (text models, --pad-sequences), most padded tokens in one batch: rows x the longest request's padded length; 0 = rows only.", DefaultValueFactory = _ => defaults.MaxBatchTokens };
+        var cpuArena = new Option<string>("--cpu-arena") { Description = "ONNX Runtime's CPU memory arena: auto (off for text models, whose bursts of long texts it would keep resident; on for others), on or off.", DefaultValueFactory = _ => defaults.CpuArena };
+        cpuArena.AcceptOnlyFromAmong("auto", "on", "off");
         var drain = new Option<int>("--drain-timeout-s") { Description = "On SIGTERM / Ctrl-C, how long to let in-flight requests finish.", DefaultValueFactory = _ => defaults.DrainTimeoutSeconds };
         var maxInFlight = new Option<int>("--max-inflight-per-connection") { Description = "Most requests one binary connection may have in flight; beyond it the server stops reading that connection (backpressure).", DefaultValueFactory = _ => defaults.MaxInFlightPerConnection };
         var inlineIo = new Option<bool>("--inline-io") { Description = "Run connection code on the socket completion thread with no thread-pool hand-offs (lowest latency; a long inference then delays other connections on that thread)." };
@@ -40,7 +42,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving) and the binary protocol.")
         {
-            models, repository, host, httpPort, port, unixSocket, device, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, drain, maxInFlight, inline, inlineIo,
+            models, repository, host, httpPort, port, unixSocket, device, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, cpuArena, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
         command.SetAction(result =>
@@ -62,6 +64,7 @@ internal static class ServeCommand
                 MaxPayloadBytes = result.GetValue(maxPayload),
                 PadSequences = result.GetValue(pad),
                 MaxBatchTokens = result.GetValue(maxBatchTokens),
+                CpuArena = result.GetValue(cpuArena)!,
                 DrainTimeoutSeconds = result.GetValue(drain),
                 MaxInFlightPerConnection = result.GetValue(maxInFlight),
                 InlineLoneRequests = result.GetValue(inline),

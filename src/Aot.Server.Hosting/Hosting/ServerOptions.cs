@@ -26,6 +26,9 @@ internal sealed record class ServerOptions
 
     public int Threads { get; init; }
 
+    /// <summary>ONNX Runtime's CPU memory arena: <c>auto</c> (off for text models, on for the rest), <c>on</c>, <c>off</c>.</summary>
+    public string CpuArena { get; init; } = "auto";
+
     public int Workers { get; init; } = 1;
 
     public int MaxBatch { get; init; } = 32;

@@ -20,6 +20,7 @@ public sealed class EmbeddingStartupTests
         { ["--model", $"m={TestModels.MiniLm}", "--prompt", "other:query=q: "], "no model is named 'other'" },
         { ["--model", $"m={TestModels.MiniLm}", "--prompt", "m:q=a", "--prompt", "m:q=b"], "--prompt m:q is given twice" },
         { ["--model", $"tiny={TestModels.Tiny}", "--prompt", "tiny:q=a"], "--prompt tiny: the model has no tokenizer" },
+        { ["--model", $"m={TestModels.MiniLm}", "--cpu-arena", "sometimes"], "sometimes" },
     };
 
     [Theory]
