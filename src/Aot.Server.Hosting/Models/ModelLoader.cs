@@ -11,7 +11,7 @@ namespace Aot.Server.Models;
 internal static class ModelLoader
 {
     // cpuArena: "auto" (ONNX Runtime's CPU arena for tensor models, not for text models), "on" or "off".
-    public static ModelRepository Load(IReadOnlyList<ModelSource> sources, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log, string cpuArena = "auto")
+    public static ModelRepository Load(IReadOnlyList<ModelSource> sources, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log, string cpuArena = "on")
     {
         var duplicates = sources.GroupBy(static s => (s.Name, s.Version)).FirstOrDefault(static g => g.Count() > 1);
         if (duplicates is not null)
