@@ -41,6 +41,13 @@ public sealed record class ModelOptions
     /// </summary>
     public bool AllowSpinning { get; init; } = true;
 
+    /// <summary>
+    /// ONNX Runtime's CPU memory arena (default on). The arena keeps every block it ever grew to — after one batch of
+    /// long sequences, hundreds of MB of attention intermediates stay resident. Off, each run's intermediates are
+    /// allocated and freed through the C heap, so memory comes back after a burst, at a small cost per run.
+    /// </summary>
+    public bool CpuMemoryArena { get; init; } = true;
+
     /// <summary>CUDA execution provider settings.</summary>
     public CudaOptions Cuda { get; init; } = new();
 

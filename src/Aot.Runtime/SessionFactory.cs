@@ -92,6 +92,7 @@ internal static class SessionFactory
             // Run failures come back as exceptions carrying the same text; ORT printing them too would double every error.
             so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             so.GraphOptimizationLevel = optimize ? ToOrt(options.Optimization) : GraphOptimizationLevel.ORT_DISABLE_ALL;
+            so.EnableCpuMemArena = options.CpuMemoryArena;
             if (options.UseGlobalThreadPool)
             {
                 so.DisablePerSessionThreads();

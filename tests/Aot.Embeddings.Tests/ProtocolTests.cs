@@ -88,8 +88,8 @@ public class ProtocolTests(Models models)
 
     [Theory]
     [InlineData("""{"inputs":[]}""", 400, "empty", "`inputs` cannot be empty")]
-    [InlineData("""{"inputs":["a",1]}""", 422, "tokenizer", "`inputs` must be a string or an array of strings")]
-    [InlineData("""{"inputs":42}""", 422, "tokenizer", "`inputs` must be a string or an array of strings")]
+    [InlineData("""{"inputs":["a",1]}""", 422, "tokenizer", "`inputs` must be a string, an array of strings, an array of token ids or an array of arrays of token ids")]
+    [InlineData("""{"inputs":42}""", 422, "tokenizer", "`inputs` must be a string, an array of strings, an array of token ids or an array of arrays of token ids")]
     [InlineData("""{"normalize":true}""", 422, "tokenizer", "missing field `inputs`")]
     [InlineData("""{"inputs":"a","normalize":"yes"}""", 422, "tokenizer", "`normalize` has the wrong JSON type.")]
     [InlineData("""[1,2]""", 422, "tokenizer", "The request body must be a JSON object.")]
@@ -108,7 +108,7 @@ public class ProtocolTests(Models models)
     [Theory]
     [InlineData("""{"input":"a","encoding_format":"hex"}""", 422, "`encoding_format` must be \"float\" or \"base64\". Given: \"hex\"")]
     [InlineData("""{"input":[]}""", 400, "`input` cannot be empty")]
-    [InlineData("""{"input":[null]}""", 422, "`input` must be a string or an array of strings")]
+    [InlineData("""{"input":[null]}""", 422, "`input` must be a string, an array of strings, an array of token ids or an array of arrays of token ids")]
     [InlineData("""{"input":"a","dimensions":-3}""", 400, "`dimensions` must be between 1 and 384. Given: -3")]
     [InlineData("""{"model":"x"}""", 422, "missing field `input`")]
     public void OpenAI_refusals_carry_status_and_exact_message(string body, int status, string message)

@@ -17,6 +17,9 @@ public sealed record class EmbedRequest
 
     /// <summary>Matryoshka dimensions (1..hidden size); null = all.</summary>
     public int? Dimensions { get; init; }
+
+    /// <summary>A prompt configured for the model (<c>--prompt</c>), put before each text; unknown names are refused.</summary>
+    public string? PromptName { get; init; }
 }
 
 /// <summary>OpenAI <c>POST /v1/embeddings</c> request.</summary>
@@ -25,7 +28,7 @@ public sealed record class OpenAIEmbeddingRequest
     /// <summary>The text or texts.</summary>
     public EmbeddingInputs? Input { get; init; }
 
-    /// <summary>Echoed back; the route decides the model.</summary>
+    /// <summary>Which served text model embeds (unknown names are refused); echoed back.</summary>
     public string? Model { get; init; }
 
     /// <summary><c>float</c> (default) or <c>base64</c> (little-endian float32 bytes).</summary>

@@ -9,8 +9,10 @@ namespace Aot.Embeddings.Protocol;
 /// </summary>
 public sealed class EmbeddingJob
 {
-    internal EmbeddingJob(ReadOnlyMemory<long>[] rows, bool normalize, int dimensions, bool base64, string? model)
+    internal EmbeddingJob(ReadOnlyMemory<long>[] rows, bool normalize, int dimensions, bool base64, string? model, bool allTokens = false)
     {
+        AllTokens = allTokens;
+        TokenVectors = allTokens ? new float[rows.Length][][] : [];
         Rows = rows;
         Normalize = normalize;
         Dimensions = dimensions;
@@ -38,6 +40,12 @@ public sealed class EmbeddingJob
 
     /// <summary>The model the request named (OpenAI), if any.</summary>
     public string? Model { get; }
+
+    /// <summary>TEI's <c>/embed_all</c>: keep every token's hidden state (<see cref="TokenVectors"/>) instead of pooling.</summary>
+    public bool AllTokens { get; }
+
+    /// <summary>For <see cref="AllTokens"/> jobs: per input, per real token (padding left out), the hidden state.</summary>
+    public float[][][] TokenVectors { get; }
 
     /// <summary>Tokens over all rows, special tokens included (OpenAI <c>usage</c>; TEI counts the same way).</summary>
     public int PromptTokens { get; }
@@ -94,6 +102,19 @@ public sealed class EmbeddingJob
         int rowValues = sequenceLength * hiddenSize;
         if (sequenceLength < LongestRow || hidden.Length < (long)Vectors.Length * rowValues)
             throw new ArgumentException($"The hidden states hold {hidden.Length} values; {Vectors.Length} rows of {LongestRow}+ tokens x {hiddenSize} were expected (sequence length given: {sequenceLength}).", nameof(hidden));
+        if (AllTokens)
+        {
+            for (int i = 0; i < TokenVectors.Length; i++)
+            {
+                var tokens = new float[Rows[i].Length][];
+                for (int t = 0; t < tokens.Length; t++)
+                    tokens[t] = hidden.Slice((i * rowValues) + (t * hiddenSize), hiddenSize).ToArray();
+                TokenVectors[i] = tokens;
+            }
+
+            return;
+        }
+
         for (int i = 0; i < Vectors.Length; i++)
         {
             float[] vector = Vectors[i] ??= new float[Dimensions];

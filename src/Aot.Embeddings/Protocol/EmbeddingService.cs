@@ -41,12 +41,17 @@ public sealed class EmbeddingService
     public static TokenizeRequest ParseTokenizeRequest(ReadOnlySpan<byte> utf8Json) =>
         Parse(utf8Json, EmbeddingsJsonContext.Default.TokenizeRequest);
 
-    /// <summary>Validates and tokenizes a TEI <c>/embed</c> request.</summary>
-    /// <exception cref="EmbeddingRequestException">400 (empty, bad value), 413 (too many texts, text too long), 422 (shape).</exception>
-    public EmbeddingJob Prepare(EmbedRequest request)
+    /// <summary>Parses a TEI <c>/decode</c> body.</summary>
+    /// <inheritdoc cref="ParseEmbedRequest" path="/exception"/>
+    public static DecodeRequest ParseDecodeRequest(ReadOnlySpan<byte> utf8Json) =>
+        Parse(utf8Json, EmbeddingsJsonContext.Default.DecodeRequest);
+
+    /// <summary>Validates and tokenizes a TEI <c>/embed</c> request, or with <paramref name="allTokens"/> an <c>/embed_all</c> one.</summary>
+    /// <exception cref="EmbeddingRequestException">400 (empty, bad value, unknown prompt), 413 (too many texts, text too long), 422 (shape).</exception>
+    public EmbeddingJob Prepare(EmbedRequest request, bool allTokens = false)
     {
         ArgumentNullException.ThrowIfNull(request);
-        IReadOnlyList<string> texts = CheckTexts(request.Inputs, "inputs");
+        EmbeddingInputs inputs = CheckInputs(request.Inputs, "inputs");
         TruncationDirection direction = request.TruncationDirection switch
         {
             null => TruncationDirection.Right,
@@ -55,15 +60,16 @@ public sealed class EmbeddingService
             { } d => throw EmbeddingRequestException.Shape($"`truncation_direction` must be \"Left\" or \"Right\". Given: \"{d}\""),
         };
         int dimensions = CheckDimensions(request.Dimensions);
-        return Tokenize(texts, request.Truncate ?? Options.AutoTruncate, direction, request.Normalize ?? true, dimensions, base64: false, model: null);
+        string? prompt = FindPrompt(request.PromptName, inputs);
+        return Tokenize(inputs, prompt, request.Truncate ?? Options.AutoTruncate, direction, request.Normalize ?? true, dimensions, base64: false, model: null, allTokens);
     }
 
     /// <summary>Validates and tokenizes an OpenAI <c>/v1/embeddings</c> request (always normalised, as OpenAI's vectors are).</summary>
-    /// <inheritdoc cref="Prepare(EmbedRequest)" path="/exception"/>
+    /// <inheritdoc cref="Prepare(EmbedRequest, bool)" path="/exception"/>
     public EmbeddingJob Prepare(OpenAIEmbeddingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        IReadOnlyList<string> texts = CheckTexts(request.Input, "input");
+        EmbeddingInputs inputs = CheckInputs(request.Input, "input");
         bool base64 = request.EncodingFormat switch
         {
             null or "float" => false,
@@ -71,7 +77,7 @@ public sealed class EmbeddingService
             { } f => throw EmbeddingRequestException.Shape($"`encoding_format` must be \"float\" or \"base64\". Given: \"{f}\""),
         };
         int dimensions = CheckDimensions(request.Dimensions);
-        return Tokenize(texts, Options.AutoTruncate, TruncationDirection.Right, normalize: true, dimensions, base64, request.Model);
+        return Tokenize(inputs, prompt: null, Options.AutoTruncate, TruncationDirection.Right, normalize: true, dimensions, base64, request.Model, allTokens: false);
     }
 
     /// <summary>Runs a job on the caller's runner (one model run) and returns its vectors.</summary>
@@ -108,7 +114,10 @@ public sealed class EmbeddingService
     public List<List<TokenizedToken>> Tokenize(TokenizeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        IReadOnlyList<string> texts = CheckTexts(request.Inputs, "inputs");
+        EmbeddingInputs inputs = CheckInputs(request.Inputs, "inputs");
+        if (inputs.TokenIds is not null)
+            throw EmbeddingRequestException.Shape("`inputs` must be a string or an array of strings");
+        IReadOnlyList<string> texts = inputs.Texts;
         bool special = request.AddSpecialTokens ?? true;
         var result = new List<List<TokenizedToken>>(texts.Count);
         BertTokenizer tokenizer = Model.Tokenizer;
@@ -124,37 +133,110 @@ public sealed class EmbeddingService
         return result;
     }
 
-    private EmbeddingJob Tokenize(IReadOnlyList<string> texts, bool truncate, TruncationDirection direction, bool normalize, int dimensions, bool base64, string? model)
+    /// <summary>Answers a TEI <c>/decode</c> request: one string per id sequence.</summary>
+    /// <exception cref="EmbeddingRequestException">400 (empty), 413 (too many sequences), 422 (shape, id outside the vocabulary).</exception>
+    public List<string> Decode(DecodeRequest request)
     {
-        int max = Model.MaxSequenceLength;
-        // One block for every row: a request's ids live together and are freed together.
-        var ids = new long[texts.Count * max];
-        var rows = new ReadOnlyMemory<long>[texts.Count];
-        for (int i = 0; i < texts.Count; i++)
+        ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<int[]> rows = request.Ids ?? throw EmbeddingRequestException.Shape("missing field `ids`");
+        if (rows.Count == 0)
+            throw EmbeddingRequestException.Empty("`ids` cannot be empty");
+        if (rows.Count > Options.MaxClientBatchSize)
+            throw EmbeddingRequestException.Validation($"batch size {rows.Count} > maximum allowed batch size {Options.MaxClientBatchSize}");
+        var texts = new List<string>(rows.Count);
+        foreach (int[] row in rows)
         {
-            Memory<long> slot = ids.AsMemory(i * max, max);
-            try
-            {
-                rows[i] = slot[..Model.Tokenizer.Encode(texts[i], slot.Span, truncate, direction).Length];
-            }
-            catch (InputTooLongException e)
-            {
-                throw EmbeddingRequestException.Validation($"`inputs` must have less than {max} tokens. Given: {e.TokenCount}");
-            }
+            CheckIds(row, "ids");
+            texts.Add(WordPieceDecoder.Decode(Model.Tokenizer, row, request.SkipSpecialTokens ?? true));
         }
 
-        return new EmbeddingJob(rows, normalize, dimensions, base64, model);
+        return texts;
     }
 
-    private IReadOnlyList<string> CheckTexts(EmbeddingInputs? inputs, string field)
+    private EmbeddingJob Tokenize(EmbeddingInputs inputs, string? prompt, bool truncate, TruncationDirection direction, bool normalize, int dimensions, bool base64, string? model, bool allTokens)
+    {
+        int max = Model.MaxSequenceLength;
+        int count = inputs.Count;
+        // One block for every row: a request's ids live together and are freed together.
+        var ids = new long[count * max];
+        var rows = new ReadOnlyMemory<long>[count];
+        for (int i = 0; i < count; i++)
+        {
+            Memory<long> slot = ids.AsMemory(i * max, max);
+            rows[i] = inputs.TokenIds is { } given
+                ? CopyIds(given[i], slot, truncate, direction)
+                : Encode(prompt is null ? inputs.Texts[i] : prompt + inputs.Texts[i], slot, truncate, direction);
+        }
+
+        return new EmbeddingJob(rows, normalize, dimensions, base64, model, allTokens);
+    }
+
+    private ReadOnlyMemory<long> Encode(string text, Memory<long> slot, bool truncate, TruncationDirection direction)
+    {
+        try
+        {
+            return slot[..Model.Tokenizer.Encode(text, slot.Span, truncate, direction).Length];
+        }
+        catch (InputTooLongException e)
+        {
+            throw EmbeddingRequestException.Validation($"`inputs` must have less than {slot.Length} tokens. Given: {e.TokenCount}");
+        }
+    }
+
+    /// <summary>Pre-tokenized input is used as given: no special tokens added, truncated like text when asked.</summary>
+    private ReadOnlyMemory<long> CopyIds(int[] given, Memory<long> slot, bool truncate, TruncationDirection direction)
+    {
+        CheckIds(given, "inputs");
+        ReadOnlySpan<int> kept = given;
+        if (kept.Length > slot.Length)
+        {
+            if (!truncate)
+                throw EmbeddingRequestException.Validation($"`inputs` must have less than {slot.Length} tokens. Given: {given.Length}");
+            kept = direction == TruncationDirection.Right ? kept[..slot.Length] : kept[^slot.Length..];
+        }
+
+        Span<long> destination = slot.Span;
+        for (int t = 0; t < kept.Length; t++)
+            destination[t] = kept[t];
+        return slot[..kept.Length];
+    }
+
+    private void CheckIds(int[] ids, string field)
+    {
+        if (ids.Length == 0)
+            throw EmbeddingRequestException.Empty($"`{field}` cannot contain an empty list of token ids");
+        int vocabulary = Model.Tokenizer.Vocabulary.Count;
+        foreach (int id in ids)
+        {
+            if ((uint)id >= (uint)vocabulary)
+                throw EmbeddingRequestException.Shape($"`{field}`: token id {id} is not in the vocabulary (0..{vocabulary - 1})");
+        }
+    }
+
+    private string? FindPrompt(string? name, EmbeddingInputs inputs)
+    {
+        if (name is null)
+            return null;
+        if (!Options.Prompts.TryGetValue(name, out string? prompt))
+        {
+            string known = Options.Prompts.Count == 0 ? "none are configured" : "configured: " + string.Join(", ", Options.Prompts.Keys.Order(StringComparer.Ordinal));
+            throw EmbeddingRequestException.BadValue($"`prompt_name` \"{name}\" is not a prompt of model '{Options.ModelName}' ({known})");
+        }
+
+        if (inputs.TokenIds is not null)
+            throw EmbeddingRequestException.BadValue("`prompt_name` applies to text; token-id `inputs` are used as given");
+        return prompt;
+    }
+
+    private EmbeddingInputs CheckInputs(EmbeddingInputs? inputs, string field)
     {
         if (inputs is null)
             throw EmbeddingRequestException.Shape($"missing field `{field}`");
-        if (inputs.Texts.Count == 0)
+        if (inputs.Count == 0)
             throw EmbeddingRequestException.Empty($"`{field}` cannot be empty");
-        if (inputs.Texts.Count > Options.MaxClientBatchSize)
-            throw EmbeddingRequestException.Validation($"batch size {inputs.Texts.Count} > maximum allowed batch size {Options.MaxClientBatchSize}");
-        return inputs.Texts;
+        if (inputs.Count > Options.MaxClientBatchSize)
+            throw EmbeddingRequestException.Validation($"batch size {inputs.Count} > maximum allowed batch size {Options.MaxClientBatchSize}");
+        return inputs;
     }
 
     private int CheckDimensions(int? dimensions)

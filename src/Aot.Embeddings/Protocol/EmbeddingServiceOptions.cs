@@ -11,4 +11,7 @@ public sealed record class EmbeddingServiceOptions
 
     /// <summary>Model name echoed by <c>/v1/embeddings</c> when the request names none.</summary>
     public string ModelName { get; init; } = "default";
+
+    /// <summary>Prompts a request may name in <c>prompt_name</c> (TEI/sentence-transformers): name → text put before each input.</summary>
+    public IReadOnlyDictionary<string, string> Prompts { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -18,4 +18,10 @@ namespace Aot.Embeddings.Protocol;
 [JsonSerializable(typeof(float[][]))]
 [JsonSerializable(typeof(List<List<TokenizedToken>>))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(DecodeRequest))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(float[][][]))]
+[JsonSerializable(typeof(OpenAIErrorResponse))]
+[JsonSerializable(typeof(OpenAIModelList))]
+[JsonSerializable(typeof(OpenAIModel))]
 public sealed partial class EmbeddingsJsonContext : JsonSerializerContext;

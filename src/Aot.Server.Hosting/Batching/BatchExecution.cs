@@ -98,6 +98,10 @@ internal sealed class BatchExecution(string modelName, ModelMetrics metrics, Bat
         long computeTicks = Stopwatch.GetTimestamp() - started;
         metrics.ComputeDuration.ObserveTicks(computeTicks);
         metrics.BatchSize.Observe(rows);
+        if (scheduler.TryCountTokens(batch, out long realTokens, out long paddedTokens))
+        {
+            metrics.RecordTokens(realTokens, paddedTokens);
+        }
 
         if (batch.Count > 1 && !worker.Plan.OutputsHaveRows(executor, rows))
         {

@@ -8,7 +8,11 @@ namespace Aot.Server.Batching;
 /// <summary>
 /// The one owner of a model's queue and of which worker does what: admission (queue or refuse, or lend an idle worker
 /// for a lone request) and batch forming (take the oldest live request, add compatible ones up to the row budget,
-/// wait up to the batching delay for more). Everything here happens under one lock, held only to link and unlink
+/// wait up to the batching delay for more). On a padding model a batch is also bounded by padded tokens (rows × its
+/// longest request's length, <see cref="BatcherOptions.MaxBatchTokens"/>) and only takes requests in its seed's length
+/// bucket (<see cref="PaddedLength.Bucket"/>), so padding stays under half of each row. The seed is always the oldest
+/// live request: a request skipped for its length is the oldest (and seeds its own batch) once the requests queued before
+/// it are taken, so mixing long and short texts never makes one wait more than one batch behind those. Everything here happens under one lock, held only to link and unlink
 /// requests and workers; running batches happens outside it (<see cref="BatchExecution"/>).
 /// </summary>
 /// <remarks>
@@ -28,6 +32,8 @@ internal sealed class BatchScheduler
     private readonly BatchWorker[] _idle;
     private readonly long _maxDelayTicks;
     private readonly bool _inline;
+    private readonly bool _pad;
+    private readonly long _maxTokens;
     private int _idleCount;
     private int _gatherers;
 
@@ -48,6 +54,33 @@ internal sealed class BatchScheduler
         _idle = new BatchWorker[workers];
         _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
         _inline = options.InlineLoneRequests && _maxDelayTicks == 0;
+        _pad = options.PadSequences;
+        _maxTokens = options.PadSequences && options.MaxBatchTokens > 0 ? options.MaxBatchTokens : long.MaxValue;
+    }
+
+    /// <summary>
+    /// A padding model's batch in tokens: <paramref name="real"/> = Σ rows × own length, <paramref name="padded"/> =
+    /// rows × longest. False (nothing counted) for a model served without padding.
+    /// </summary>
+    public bool TryCountTokens(List<InferenceRequest> batch, out long real, out long padded)
+    {
+        real = padded = 0;
+        if (!_pad)
+        {
+            return false;
+        }
+
+        long rows = 0, longest = 0;
+        foreach (InferenceRequest request in batch)
+        {
+            long length = PaddedLength.Of(_signature, request);
+            real += request.Rows * length;
+            rows += request.Rows;
+            longest = Math.Max(longest, length);
+        }
+
+        padded = rows * longest;
+        return true;
     }
 
     /// <summary>Whether lone requests may run inline at all (no batching delay, option on).</summary>
@@ -108,6 +141,7 @@ internal sealed class BatchScheduler
                 }
 
                 request.EnqueuedAt = Stopwatch.GetTimestamp();
+                request.PaddedLength = _pad ? PaddedLength.Of(_signature, request) : 0;
                 _queue.Enqueue(request);
                 if (_gatherers > 0)
                 {
@@ -172,12 +206,13 @@ internal sealed class BatchScheduler
             {
                 batch.Add(seed);
                 rows = seed.Rows;
+                long longest = seed.PaddedLength;
                 if (_signature.IsBatchable && !_batchingBroken)
                 {
-                    rows = Gather(seed, batch, rows, worker.Dropped);
+                    rows = Gather(seed, batch, rows, ref longest, worker.Dropped);
                     if (_maxDelayTicks > 0)
                     {
-                        rows = WaitForMore(seed, batch, rows, worker.Dropped);
+                        rows = WaitForMore(seed, batch, rows, ref longest, worker.Dropped);
                     }
                 }
 
@@ -259,7 +294,7 @@ internal sealed class BatchScheduler
     /// after the seed was queued. Whole milliseconds are slept on the monitor (an enqueue pulses it); the last
     /// sub-millisecond part is spent yielding the CPU and looking again, so delays below 1 ms are honoured.
     /// </summary>
-    private long WaitForMore(InferenceRequest seed, List<InferenceRequest> batch, long rows, List<(InferenceRequest, RequestOutcome)> dropped)
+    private long WaitForMore(InferenceRequest seed, List<InferenceRequest> batch, long rows, ref long longest, List<(InferenceRequest, RequestOutcome)> dropped)
     {
         long waitUntil = seed.EnqueuedAt + _maxDelayTicks;
         long oneMs = Stopwatch.Frequency / 1000;
@@ -290,15 +325,19 @@ internal sealed class BatchScheduler
             }
 
             _gatherers--;
-            rows = Gather(seed, batch, rows, dropped);
+            rows = Gather(seed, batch, rows, ref longest, dropped);
         }
 
         return rows;
     }
 
-    /// <summary>Moves queued requests compatible with <paramref name="seed"/> into the batch while rows fit.</summary>
-    private long Gather(InferenceRequest seed, List<InferenceRequest> batch, long rows, List<(InferenceRequest, RequestOutcome)> dropped)
+    /// <summary>
+    /// Moves queued requests compatible with <paramref name="seed"/> into the batch while rows fit and, on a padding
+    /// model, while they are in the seed's length bucket and the padded tokens (rows × <paramref name="longest"/>) fit.
+    /// </summary>
+    private long Gather(InferenceRequest seed, List<InferenceRequest> batch, long rows, ref long longest, List<(InferenceRequest, RequestOutcome)> dropped)
     {
+        int bucket = PaddedLength.Bucket(seed.PaddedLength);
         InferenceRequest? candidate = _queue.Head;
         while (candidate is not null && rows < _options.MaxBatchRows)
         {
@@ -308,11 +347,15 @@ internal sealed class BatchScheduler
                 _queue.Remove(candidate);
                 dropped.Add((candidate, outcome));
             }
-            else if (rows + candidate.Rows <= _options.MaxBatchRows && BatchPlan.AreCompatible(_signature, seed, candidate, _options.PadSequences))
+            else if (rows + candidate.Rows <= _options.MaxBatchRows
+                && (!_pad || (PaddedLength.Bucket(candidate.PaddedLength) == bucket
+                    && (rows + candidate.Rows) * Math.Max(longest, candidate.PaddedLength) <= _maxTokens))
+                && BatchPlan.AreCompatible(_signature, seed, candidate, _options.PadSequences))
             {
                 _queue.Remove(candidate);
                 batch.Add(candidate);
                 rows += candidate.Rows;
+                longest = Math.Max(longest, candidate.PaddedLength);
             }
 
             candidate = next;

@@ -18,6 +18,12 @@ internal sealed record class BatcherOptions
     /// <summary>Workers (threads), each with its own runner and buffers.</summary>
     public int Workers { get; init; } = 1;
 
+    /// <summary>
+    /// With <see cref="PadSequences"/>, most padded tokens in one batch: rows × the longest request's length
+    /// (<see cref="PaddedLength"/>). 0 = rows only. A request longer than this alone still runs, alone.
+    /// </summary>
+    public long MaxBatchTokens { get; init; }
+
     /// <summary>Batch requests whose symbolic non-batch dimensions differ by padding to the longest (zeros), and trim outputs back.</summary>
     public bool PadSequences { get; init; }
 

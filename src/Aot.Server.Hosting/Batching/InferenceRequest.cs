@@ -33,6 +33,9 @@ internal abstract class InferenceRequest
     /// <summary>Which outputs the client asked for (all when it named none).</summary>
     public bool[] SelectedOutputs { get; }
 
+    /// <summary>Its <see cref="Batching.PaddedLength"/>, set when it is queued on a padding model (0 otherwise).</summary>
+    public long PaddedLength { get; internal set; }
+
     /// <summary>Rows along dimension 0 (1 for models that are not batched).</summary>
     public long Rows => Signature.IsBatchable ? Inputs[0].Shape[0] : 1;
 
@@ -107,17 +110,23 @@ internal abstract class InferenceRequest
     /// <summary>Clears the transport's state (after <see cref="ResetState"/>) and returns the object to its pool.</summary>
     protected abstract void Recycle();
 
+    /// <summary>
+    /// Input bytes a pooled request keeps between uses, per input; bigger buffers go back to the GC. 4 MiB by default;
+    /// kinds of request with small typical inputs keep less, so a burst of large ones does not stay resident in the pool.
+    /// </summary>
+    protected virtual int KeepInputBytes => 4 << 20;
+
     /// <summary>Clears per-request state before the object is reused.</summary>
     protected void ResetState()
     {
-        const int KeepBytes = 4 << 20; // keep buffers up to 4 MiB per input; bigger ones go back to the GC
+        int keep = KeepInputBytes;
         foreach (TensorBuffer input in Inputs)
         {
-            input.Reset(KeepBytes);
+            input.Reset(keep);
         }
 
         Array.Clear(SelectedOutputs);
-        ReceivedAt = DeadlineAt = EnqueuedAt = QueueTicks = ComputeTicks = 0;
+        ReceivedAt = DeadlineAt = EnqueuedAt = QueueTicks = ComputeTicks = PaddedLength = 0;
         QueueNext = QueuePrevious = null;
     }
 }

@@ -31,20 +31,24 @@ internal static class ServeCommand
         var maxQueue = new Option<int>("--max-queue") { Description = "Most queued requests per model; beyond it requests are refused at once (429).", DefaultValueFactory = _ => defaults.MaxQueue };
         var maxPayload = new Option<long>("--max-payload-bytes") { Description = "Largest HTTP body or binary frame payload accepted (413 beyond).", DefaultValueFactory = _ => defaults.MaxPayloadBytes };
         var pad = new Option<bool>("--pad-sequences") { Description = "Batch requests of different lengths in symbolic dimensions by padding with zeros; outputs are trimmed back." };
+        var maxBatchTokens = new Option<long>("--max-batch-tokens") { Description = "With padding (text models, --pad-sequences), most padded tokens in one batch: rows x the longest request's padded length; 0 = rows only.", DefaultValueFactory = _ => defaults.MaxBatchTokens };
+        var cpuArena = new Option<string>("--cpu-arena") { Description = "ONNX Runtime's CPU memory arena: on (fastest; keeps the memory of the largest batch), off (memory comes back after a burst, long batches run several times slower), or auto (off for text models only).", DefaultValueFactory = _ => defaults.CpuArena };
+        cpuArena.AcceptOnlyFromAmong("auto", "on", "off");
         var drain = new Option<int>("--drain-timeout-s") { Description = "On SIGTERM / Ctrl-C, how long to let in-flight requests finish.", DefaultValueFactory = _ => defaults.DrainTimeoutSeconds };
         var maxInFlight = new Option<int>("--max-inflight-per-connection") { Description = "Most requests one binary connection may have in flight; beyond it the server stops reading that connection (backpressure).", DefaultValueFactory = _ => defaults.MaxInFlightPerConnection };
         var inlineIo = new Option<bool>("--inline-io") { Description = "Run connection code on the socket completion thread with no thread-pool hand-offs (lowest latency; a long inference then delays other connections on that thread)." };
-        var tokenizers = new Option<string[]>("--tokenizer") { Description = "Serve model NAME for text too (POST /embed, /v1/embeddings, /tokenize), as NAME=VOCAB_PATH (repeatable). A vocab.txt next to a model's file does the same.", Arity = ArgumentArity.ZeroOrMore };
+        var tokenizers = new Option<string[]>("--tokenizer") { Description = "Serve model NAME for text too (POST /embed, /embed_all, /v1/embeddings, /tokenize, /decode), as NAME=VOCAB_PATH (repeatable). A vocab.txt next to a model's file does the same.", Arity = ArgumentArity.ZeroOrMore };
         var poolings = new Option<string[]>("--pooling") { Description = "Pooling of a text model, as NAME=mean|cls (repeatable; mean by default, cls for arctic-embed and BGE).", Arity = ArgumentArity.ZeroOrMore };
         var maxClientBatch = new Option<int>("--max-client-batch-size") { Description = "Most texts in one embedding request (413 beyond).", DefaultValueFactory = _ => defaults.MaxClientBatchSize };
         var autoTruncate = new Option<bool>("--auto-truncate") { Description = "Cut texts longer than --max-input-length instead of refusing them (a request's \"truncate\" overrides it)." };
         var maxInputLength = new Option<int>("--max-input-length") { Description = "Most tokens per text, [CLS] and [SEP] included.", DefaultValueFactory = _ => defaults.MaxInputLength };
+        var prompts = new Option<string[]>("--prompt") { Description = "A prompt a text request may name in \"prompt_name\", as MODEL:NAME=TEXT (repeatable); TEXT is put before each input, as sentence-transformers' prompts.", Arity = ArgumentArity.ZeroOrMore };
         var inline = new Option<bool>("--inline-lone-requests") { Description = "Run a request that finds its model idle on the receiving thread instead of handing it to a batch worker (lower latency; only with --max-delay-us 0).", DefaultValueFactory = _ => defaults.InlineLoneRequests };
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving) and the binary protocol.")
         {
-            models, repository, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, drain, maxInFlight, inline, inlineIo,
-            tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength,
+            models, repository, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, cpuArena, drain, maxInFlight, inline, inlineIo,
+            tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
         command.SetAction(result =>
         {
@@ -69,6 +73,8 @@ internal static class ServeCommand
                 MaxQueue = result.GetValue(maxQueue),
                 MaxPayloadBytes = result.GetValue(maxPayload),
                 PadSequences = result.GetValue(pad),
+                MaxBatchTokens = result.GetValue(maxBatchTokens),
+                CpuArena = result.GetValue(cpuArena)!,
                 DrainTimeoutSeconds = result.GetValue(drain),
                 MaxInFlightPerConnection = result.GetValue(maxInFlight),
                 InlineLoneRequests = result.GetValue(inline),
@@ -78,6 +84,7 @@ internal static class ServeCommand
                 MaxClientBatchSize = result.GetValue(maxClientBatch),
                 AutoTruncate = result.GetValue(autoTruncate),
                 MaxInputLength = result.GetValue(maxInputLength),
+                Prompts = result.GetValue(prompts) ?? [],
             };
             return CommandErrors.Run(() => run(options));
         });

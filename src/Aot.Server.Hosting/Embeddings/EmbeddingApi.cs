@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Aot.Embeddings.Pooling;
 using Aot.Embeddings.Protocol;
 using Aot.Server.Batching;
 using Aot.Server.Hosting;
@@ -15,10 +14,12 @@ using Microsoft.AspNetCore.Routing;
 namespace Aot.Server.Embeddings;
 
 /// <summary>
-/// Text in, vectors out: TEI's <c>POST /embed</c>, <c>POST /tokenize</c>, <c>GET /info</c>, <c>GET /health</c> and
-/// OpenAI's <c>POST /v1/embeddings</c>, for the models served with a tokenizer. Parsing, validation and tokenization
-/// run on the request thread; the encoder runs on the model's batcher, batched with other requests (text and tensor
-/// alike). Errors are TEI's <c>{"error", "error_type"}</c> with TEI's statuses.
+/// Text in, vectors out: TEI's <c>POST /embed</c>, <c>/embed_all</c>, <c>/tokenize</c>, <c>/decode</c>, <c>GET /info</c>,
+/// <c>/health</c> (also under <c>/models/{model}/...</c>), <c>POST /</c> (Hugging Face's inference client posts to the
+/// endpoint's root) and OpenAI's <c>POST /v1/embeddings</c>, <c>GET /v1/models</c>, for the models served with a
+/// tokenizer. Parsing, validation and tokenization run on the request thread; the encoder runs on the model's batcher,
+/// batched with other requests (text and tensor alike). Errors are TEI's <c>{"error", "error_type"}</c> with TEI's
+/// statuses, or OpenAI's error object on <c>/v1/...</c>.
 /// </summary>
 internal sealed class EmbeddingApi
 {
@@ -32,58 +33,69 @@ internal sealed class EmbeddingApi
         _repository = repository;
         _state = state;
         _maxPayloadBytes = maxPayloadBytes;
-        // The first text model given on the command line answers /embed; OpenAI's "model" may pick another.
+        // The first text model given on the command line answers when a request names none.
         _endpoints = [.. repository.InOrderGiven.Where(m => repository.Find(m.Name, null) == m).Select(static m => m.Embeddings).OfType<EmbeddingEndpoint>()];
     }
 
     private enum Kind
     {
         Embed,
+        EmbedAll,
         OpenAI,
         Tokenize,
+        Decode,
     }
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/embed", context => HandleAsync(context, Kind.Embed));
+        app.MapPost("/", context => HandleAsync(context, Kind.Embed));
         app.MapPost("/v1/embeddings", context => HandleAsync(context, Kind.OpenAI));
-        app.MapPost("/tokenize", context => HandleAsync(context, Kind.Tokenize));
-        app.MapGet("/info", InfoAsync);
+        app.MapGet("/v1/models", ModelsAsync);
         app.MapGet("/health", HealthAsync);
+        foreach (string prefix in (string[])["", "/models/{model}"])
+        {
+            app.MapPost(prefix + "/embed", context => HandleAsync(context, Kind.Embed));
+            app.MapPost(prefix + "/embed_all", context => HandleAsync(context, Kind.EmbedAll));
+            app.MapPost(prefix + "/tokenize", context => HandleAsync(context, Kind.Tokenize));
+            app.MapPost(prefix + "/decode", context => HandleAsync(context, Kind.Decode));
+            app.MapGet(prefix + "/info", InfoAsync);
+        }
     }
 
     private async Task HandleAsync(HttpContext context, Kind kind)
     {
         long received = Stopwatch.GetTimestamp();
-        if (_endpoints.Length == 0)
-        {
-            await WriteErrorAsync(context, 404, "validation", NoEndpointMessage(_repository)).ConfigureAwait(false);
-            return;
-        }
-
-        EmbeddingEndpoint endpoint = _endpoints[0];
+        bool openAI = kind == Kind.OpenAI;
+        EmbeddingEndpoint? endpoint = null;
         EmbeddingInferenceRequest? request = null;
         RequestOutcome outcome = RequestOutcome.Success;
         try
         {
-            using RequestBody body = await RequestBody.ReadAsync(context.Request, _maxPayloadBytes, context.RequestAborted).ConfigureAwait(false);
-            if (kind == Kind.Tokenize)
+            if (!openAI)
             {
-                List<List<TokenizedToken>> tokens = endpoint.Service.Tokenize(EmbeddingService.ParseTokenizeRequest(body.Span));
-                await WriteAsync(context, 200, tokens, EmbeddingsJsonContext.Default.ListListTokenizedToken).ConfigureAwait(false);
-                return;
+                endpoint = Resolve(context, bodyModel: null);
             }
 
+            using RequestBody body = await RequestBody.ReadAsync(context.Request, _maxPayloadBytes, context.RequestAborted).ConfigureAwait(false);
             EmbeddingJob job;
-            if (kind == Kind.Embed)
+            switch (kind)
             {
-                job = endpoint.Service.Prepare(EmbeddingService.ParseEmbedRequest(body.Span));
-            }
-            else
-            {
-                OpenAIEmbeddingRequest parsed = EmbeddingService.ParseOpenAIRequest(body.Span);
-                endpoint = Find(parsed.Model) ?? endpoint;
-                job = endpoint.Service.Prepare(parsed);
+                case Kind.Tokenize:
+                    List<List<TokenizedToken>> tokens = endpoint!.Service.Tokenize(EmbeddingService.ParseTokenizeRequest(body.Span));
+                    await EmbeddingResponses.WriteAsync(context, 200, tokens, EmbeddingsJsonContext.Default.ListListTokenizedToken).ConfigureAwait(false);
+                    return;
+                case Kind.Decode:
+                    List<string> texts = endpoint!.Service.Decode(EmbeddingService.ParseDecodeRequest(body.Span));
+                    await EmbeddingResponses.WriteAsync(context, 200, texts, EmbeddingsJsonContext.Default.ListString).ConfigureAwait(false);
+                    return;
+                case Kind.OpenAI:
+                    OpenAIEmbeddingRequest parsed = EmbeddingService.ParseOpenAIRequest(body.Span);
+                    endpoint = Resolve(context, parsed.Model);
+                    job = endpoint.Service.Prepare(parsed);
+                    break;
+                default:
+                    job = endpoint!.Service.Prepare(EmbeddingService.ParseEmbedRequest(body.Span), allTokens: kind == Kind.EmbedAll);
+                    break;
             }
 
             long tokenized = Stopwatch.GetTimestamp();
@@ -94,13 +106,17 @@ internal sealed class EmbeddingApi
             await request.RunAsync().ConfigureAwait(false);
 
             Utf8JsonWriter json = request.Json;
-            if (kind == Kind.Embed)
+            switch (kind)
             {
-                JsonSerializer.Serialize(json, job.Vectors, EmbeddingsJsonContext.Default.SingleArrayArray);
-            }
-            else
-            {
-                JsonSerializer.Serialize(json, endpoint.Service.CreateOpenAIResponse(job), EmbeddingsJsonContext.Default.OpenAIEmbeddingResponse);
+                case Kind.OpenAI:
+                    JsonSerializer.Serialize(json, endpoint.Service.CreateOpenAIResponse(job), EmbeddingsJsonContext.Default.OpenAIEmbeddingResponse);
+                    break;
+                case Kind.EmbedAll:
+                    JsonSerializer.Serialize(json, job.TokenVectors, EmbeddingsJsonContext.Default.SingleArrayArrayArray);
+                    break;
+                default:
+                    JsonSerializer.Serialize(json, job.Vectors, EmbeddingsJsonContext.Default.SingleArrayArray);
+                    break;
             }
 
             HttpResponse response = context.Response;
@@ -118,14 +134,19 @@ internal sealed class EmbeddingApi
         }
         catch (EmbeddingRequestException ex)
         {
-            outcome = ex.StatusCode == 413 ? RequestOutcome.PayloadTooLarge : RequestOutcome.BadRequest;
-            await WriteAsync(context, ex.StatusCode, ex.ToResponse(), EmbeddingsJsonContext.Default.ErrorResponse).ConfigureAwait(false);
+            outcome = ex.StatusCode switch
+            {
+                413 => RequestOutcome.PayloadTooLarge,
+                404 => RequestOutcome.NotFound,
+                _ => RequestOutcome.BadRequest,
+            };
+            await EmbeddingResponses.WriteErrorAsync(context, openAI, ex.StatusCode, ex.ErrorType, ex.Message).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             (int status, string message) = HttpErrors.Classify(ex);
             outcome = RequestOutcomes.FromCode(HttpErrors.ToCode(status));
-            await WriteErrorAsync(context, status, ErrorType(status), message).ConfigureAwait(false);
+            await EmbeddingResponses.WriteErrorAsync(context, openAI, status, EmbeddingResponses.ErrorType(status), message).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -133,8 +154,13 @@ internal sealed class EmbeddingApi
         }
         finally
         {
-            // Requests that failed before reaching the batcher (parsing, tokenization) count for the model they named too.
-            (request ?? Rent(endpoint, received, context)).Release(outcome);
+            // Requests that failed before reaching the batcher (parsing, tokenization) count for the model they named
+            // too; one that named no served text model has no model to count for.
+            endpoint ??= Find(RequestedModel(context));
+            if (request is not null || endpoint is not null)
+            {
+                (request ?? Rent(endpoint!, received, context)).Release(outcome);
+            }
         }
     }
 
@@ -145,43 +171,58 @@ internal sealed class EmbeddingApi
         return request;
     }
 
-    private Task InfoAsync(HttpContext context)
+    /// <summary>
+    /// The text model a request is for: the route's <c>{model}</c>, else the <c>X-Model</c> header, else the
+    /// <c>model</c> query parameter, else OpenAI's <c>model</c> field, else the first text model given. A name that is
+    /// not a served text model is refused (404) naming those that are.
+    /// </summary>
+    private EmbeddingEndpoint Resolve(HttpContext context, string? bodyModel)
     {
         if (_endpoints.Length == 0)
         {
-            return WriteErrorAsync(context, 404, "validation", NoEndpointMessage(_repository));
+            throw new EmbeddingRequestException(404, "validation", NoEndpointMessage(_repository));
         }
 
-        EmbeddingEndpoint endpoint = _endpoints[0];
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
+        string? name = RequestedModel(context) ?? bodyModel;
+        if (name is null)
         {
-            json.WriteStartObject();
-            json.WriteString("model_id", endpoint.Served.Name);
-            json.WriteString("model_dtype", "float32");
-            json.WriteStartObject("model_type");
-            json.WriteStartObject("embedding");
-            json.WriteString("pooling", endpoint.Model.Pooling == PoolingMode.Cls ? "cls" : "mean");
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteNumber("hidden_size", endpoint.Model.HiddenSize);
-            json.WriteNumber("max_input_length", endpoint.Model.MaxSequenceLength);
-            json.WriteNumber("max_batch_requests", endpoint.Served.Batcher.Options.MaxBatchRows);
-            json.WriteNumber("max_client_batch_size", endpoint.Service.Options.MaxClientBatchSize);
-            json.WriteBoolean("auto_truncate", endpoint.Service.Options.AutoTruncate);
-            json.WriteString("device", endpoint.ComputeType);
-            json.WriteStartArray("models");
-            foreach (EmbeddingEndpoint e in _endpoints)
-            {
-                json.WriteStringValue(e.Served.Name);
-            }
-
-            json.WriteEndArray();
-            json.WriteString("version", typeof(EmbeddingApi).Assembly.GetName().Version?.ToString() ?? "0");
-            json.WriteEndObject();
+            return _endpoints[0];
         }
 
-        return WriteBytesAsync(context, 200, buffer);
+        return Find(name)
+            ?? throw new EmbeddingRequestException(404, "validation",
+                $"The model '{name}' does not exist or does not take text. Text models: {string.Join(", ", _endpoints.Select(static e => e.Served.Name))}.");
+    }
+
+    private static string? RequestedModel(HttpContext context) =>
+        context.Request.RouteValues.TryGetValue("model", out object? route) && route is string fromRoute ? fromRoute
+        : context.Request.Headers["X-Model"] is { Count: > 0 } header ? header.ToString()
+        : context.Request.Query["model"] is { Count: > 0 } query ? query.ToString()
+        : null;
+
+    private EmbeddingEndpoint? Find(string? name) =>
+        name is null ? _endpoints.FirstOrDefault() : Array.Find(_endpoints, e => string.Equals(e.Served.Name, name, StringComparison.Ordinal));
+
+    private Task InfoAsync(HttpContext context)
+    {
+        EmbeddingEndpoint endpoint;
+        try
+        {
+            endpoint = Resolve(context, bodyModel: null);
+        }
+        catch (EmbeddingRequestException ex)
+        {
+            return EmbeddingResponses.WriteErrorAsync(context, openAI: false, ex.StatusCode, ex.ErrorType, ex.Message);
+        }
+
+        return EmbeddingResponses.WriteBytesAsync(context, 200, EmbeddingInfo.Write(endpoint, _endpoints));
+    }
+
+    /// <summary>OpenAI's model list: the served text models (the ones <c>/v1/embeddings</c> takes).</summary>
+    private Task ModelsAsync(HttpContext context)
+    {
+        var models = new OpenAIModelList([.. _endpoints.Select(static e => new OpenAIModel(e.Served.Name, e.Served.LoadedUnixSeconds))]);
+        return EmbeddingResponses.WriteAsync(context, 200, models, EmbeddingsJsonContext.Default.OpenAIModelList);
     }
 
     private Task HealthAsync(HttpContext context)
@@ -189,7 +230,7 @@ internal sealed class EmbeddingApi
         bool ready = _state.IsReady && _repository.IsReady;
         if (!ready)
         {
-            return WriteErrorAsync(context, 503, "unhealthy", "The server is not ready: models are loading or it is shutting down.");
+            return EmbeddingResponses.WriteErrorAsync(context, openAI: false, 503, "unhealthy", "The server is not ready: models are loading or it is shutting down.");
         }
 
         context.Response.StatusCode = 200; // TEI answers an empty 200
@@ -197,53 +238,11 @@ internal sealed class EmbeddingApi
         return Task.CompletedTask;
     }
 
-    /// <summary>OpenAI's <c>model</c> picks among the embedding models by name; other names get the default one, as TEI answers any name.</summary>
-    private EmbeddingEndpoint? Find(string? name) =>
-        name is null ? null : Array.Find(_endpoints, e => string.Equals(e.Served.Name, name, StringComparison.Ordinal));
-
     private static string NoEndpointMessage(ModelRepository repository) =>
         "No served model takes text: give a BERT-style encoder with a vocab.txt next to its .onnx file, or --tokenizer NAME=VOCAB_PATH. " +
         $"Served models: {string.Join(", ", repository.Latest.Select(static m => m.Name))}.";
 
-    /// <summary>TEI's error types for statuses the batcher and HTTP layer produce.</summary>
-    private static string ErrorType(int status) => status switch
-    {
-        413 or 400 or 404 or 422 => "validation",
-        429 => "overloaded",
-        503 => "unhealthy",
-        _ => "backend",
-    };
-
     /// <summary>TEI reports times in whole milliseconds.</summary>
     private static string Milliseconds(long ticks) =>
         ((long)(ticks * 1000.0 / Stopwatch.Frequency)).ToString(CultureInfo.InvariantCulture);
-
-    private static Task WriteErrorAsync(HttpContext context, int status, string errorType, string message) =>
-        WriteAsync(context, status, new ErrorResponse(message, errorType), EmbeddingsJsonContext.Default.ErrorResponse);
-
-    private static Task WriteAsync<T>(HttpContext context, int status, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
-    {
-        if (context.Response.HasStarted)
-        {
-            context.Abort();
-            return Task.CompletedTask;
-        }
-
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
-        {
-            JsonSerializer.Serialize(json, value, typeInfo);
-        }
-
-        return WriteBytesAsync(context, status, buffer);
-    }
-
-    private static Task WriteBytesAsync(HttpContext context, int status, System.Buffers.ArrayBufferWriter<byte> buffer)
-    {
-        HttpResponse response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength = buffer.WrittenCount;
-        return response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
-    }
 }

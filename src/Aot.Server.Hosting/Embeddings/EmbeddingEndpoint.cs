@@ -39,6 +39,11 @@ internal sealed class EmbeddingEndpoint : IDisposable
 
     public ObjectPool<EmbeddingInferenceRequest> Requests { get; }
 
+    /// <summary>Most padded tokens one batch holds (TEI's <c>max_batch_tokens</c>): <c>--max-batch-tokens</c>, else rows × the longest text.</summary>
+    public long MaxBatchTokens => Served.Batcher.Options.MaxBatchTokens > 0
+        ? Served.Batcher.Options.MaxBatchTokens
+        : (long)Served.Batcher.Options.MaxBatchRows * Model.MaxSequenceLength;
+
     /// <summary>TEI's <c>x-compute-type</c>: the device the model runs on.</summary>
     public string ComputeType { get; }
 

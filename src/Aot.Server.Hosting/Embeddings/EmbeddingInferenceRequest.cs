@@ -29,8 +29,14 @@ internal sealed class EmbeddingInferenceRequest : AwaitedInferenceRequest
     /// <summary>The job being served.</summary>
     public EmbeddingJob Job => _job ?? throw new InvalidOperationException("No job was set on this request.");
 
-    /// <summary>The response body, reused across requests.</summary>
-    public ArrayBufferWriter<byte> Body { get; } = new(4096);
+    // A pooled request keeps what one text of a usual size needs: 8 texts × 512 tokens × 8 bytes per input, and a
+    // 256 KiB body; a burst of bigger requests (32 long texts, /embed_all's per-token vectors) is not kept resident.
+    private const int KeepBodyBytes = 256 << 10;
+
+    /// <summary>The response body, reused across requests (replaced when a big response grew it past <see cref="KeepBodyBytes"/>).</summary>
+    public ArrayBufferWriter<byte> Body { get; private set; } = new(4096);
+
+    protected override int KeepInputBytes => 8 * 512 * sizeof(long);
 
     /// <summary>A JSON writer over <see cref="Body"/>, reused across requests.</summary>
     public Utf8JsonWriter Json { get; }
@@ -79,6 +85,11 @@ internal sealed class EmbeddingInferenceRequest : AwaitedInferenceRequest
     {
         ResetAwaited();
         _job = null;
+        if (Body.Capacity > KeepBodyBytes)
+        {
+            Body = new ArrayBufferWriter<byte>(4096);
+        }
+
         Body.ResetWrittenCount();
         Json.Reset(Body);
         _endpoint.Requests.Return(this);

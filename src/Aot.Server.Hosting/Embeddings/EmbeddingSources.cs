@@ -54,6 +54,7 @@ internal static class EmbeddingSources
             }
         }
 
+        Dictionary<string, Dictionary<string, string>> prompts = ParsePrompts(options.Prompts, sources);
         var result = new List<ModelSource>(sources.Count);
         foreach (ModelSource source in sources)
         {
@@ -62,9 +63,10 @@ internal static class EmbeddingSources
                 : source.Embedding;
             if (text is null)
             {
-                if (poolings.ContainsKey(source.Name))
+                if (poolings.ContainsKey(source.Name) || prompts.ContainsKey(source.Name))
                 {
-                    throw new StartupException($"--pooling {source.Name}: the model has no tokenizer; put a vocab.txt next to it or give --tokenizer {source.Name}=VOCAB_PATH.");
+                    string option = poolings.ContainsKey(source.Name) ? "--pooling" : "--prompt";
+                    throw new StartupException($"{option} {source.Name}: the model has no tokenizer; put a vocab.txt next to it or give --tokenizer {source.Name}=VOCAB_PATH.");
                 }
 
                 result.Add(source);
@@ -75,12 +77,47 @@ internal static class EmbeddingSources
             {
                 Pooling = poolings.GetValueOrDefault(source.Name, PoolingMode.Mean),
                 MaxInputLength = options.MaxInputLength,
-                Service = text.Service with { MaxClientBatchSize = options.MaxClientBatchSize, AutoTruncate = options.AutoTruncate },
+                Service = text.Service with
+                {
+                    MaxClientBatchSize = options.MaxClientBatchSize,
+                    AutoTruncate = options.AutoTruncate,
+                    Prompts = prompts.GetValueOrDefault(source.Name) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+                },
             };
             result.Add(source with { Embedding = text });
         }
 
         return result;
+    }
+
+    /// <summary><c>--prompt MODEL:NAME=TEXT</c>, by model then prompt name; the text is kept as given (spaces included).</summary>
+    private static Dictionary<string, Dictionary<string, string>> ParsePrompts(IReadOnlyList<string> specs, IReadOnlyList<ModelSource> sources)
+    {
+        var prompts = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (string spec in specs)
+        {
+            int colon = spec.IndexOf(':', StringComparison.Ordinal);
+            int equals = colon < 0 ? -1 : spec.IndexOf('=', colon + 1);
+            if (colon <= 0 || equals <= colon + 1)
+            {
+                throw new StartupException($"--prompt '{spec}' is not MODEL:NAME=TEXT.");
+            }
+
+            string model = spec[..colon].Trim();
+            if (!sources.Any(s => s.Name == model))
+            {
+                throw new StartupException($"--prompt '{spec}': no model is named '{model}'. Models: {string.Join(", ", sources.Select(static s => s.Name).Distinct())}.");
+            }
+
+            string name = spec[(colon + 1)..equals].Trim();
+            Dictionary<string, string> forModel = prompts.TryGetValue(model, out var found) ? found : prompts[model] = new(StringComparer.Ordinal);
+            if (!forModel.TryAdd(name, spec[(equals + 1)..]))
+            {
+                throw new StartupException($"--prompt {model}:{name} is given twice.");
+            }
+        }
+
+        return prompts;
     }
 
     private static (string Name, string Value) Split(string spec, string option, string form, IReadOnlyList<ModelSource> sources)

@@ -21,13 +21,14 @@ namespace Aot.Server.Hosting;
 internal static class ServerHost
 {
     public static int Run(ServerOptions options) =>
-        Run(options, log => ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), options.ToBatcherOptions(), log));
+        Run(options, log => ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), options.ToBatcherOptions(), log, options.CpuArena));
 
     /// <summary>Runs the server on the models <paramref name="loadModels"/> loads (compiled-in models: Aot.Server.Hosting).</summary>
     public static int Run(ServerOptions options, Func<Action<string>, ModelRepository> loadModels)
     {
         static void Log(string message) => Console.Error.WriteLine($"aot: {message}");
 
+        NativeHeap.ReturnLargeBlocks(Log);
         using ModelRepository repository = loadModels(Log);
 
         var state = new ServerState();

@@ -41,6 +41,12 @@ internal sealed record class ServerOptions
 
     public int Threads { get; init; }
 
+    /// <summary>
+    /// ONNX Runtime's CPU memory arena: <c>on</c> (default), <c>off</c>, or <c>auto</c> (off for text models only). Off
+    /// gives memory back after a burst of long texts but made such batches 5–15× slower here, so it is opt-in.
+    /// </summary>
+    public string CpuArena { get; init; } = "on";
+
     public int Workers { get; init; } = 1;
 
     public int MaxBatch { get; init; } = 32;
@@ -52,6 +58,9 @@ internal sealed record class ServerOptions
     public long MaxPayloadBytes { get; init; } = DefaultMaxPayloadBytes;
 
     public bool PadSequences { get; init; }
+
+    /// <summary>With padding (text models, <c>--pad-sequences</c>), most padded tokens per batch (TEI's <c>--max-batch-tokens</c>).</summary>
+    public long MaxBatchTokens { get; init; } = 16384;
 
     public int DrainTimeoutSeconds { get; init; } = 30;
 
@@ -79,6 +88,9 @@ internal sealed record class ServerOptions
     /// <summary>Most tokens per text, special tokens included.</summary>
     public int MaxInputLength { get; init; } = 512;
 
+    /// <summary><c>MODEL:NAME=TEXT</c>: a prompt requests to MODEL may name in <c>prompt_name</c>.</summary>
+    public IReadOnlyList<string> Prompts { get; init; } = [];
+
     public BatcherOptions ToBatcherOptions() => new()
     {
         MaxBatchRows = Math.Max(1, MaxBatch),
@@ -86,6 +98,7 @@ internal sealed record class ServerOptions
         MaxQueue = Math.Max(1, MaxQueue),
         Workers = Math.Max(1, Workers),
         PadSequences = PadSequences,
+        MaxBatchTokens = Math.Max(0, MaxBatchTokens),
         InlineLoneRequests = InlineLoneRequests,
     };
 

@@ -101,6 +101,11 @@ internal sealed class HttpApi
         return WriteJsonAsync(context, 200, static (json, versions) =>
         {
             json.WriteStartObject();
+            // The same route is OpenAI's GET /v1/models/{id}: its fields sit beside TF Serving's, so both clients read one body.
+            json.WriteString("id", versions[0].Name);
+            json.WriteString("object", "model");
+            json.WriteNumber("created", versions[0].LoadedUnixSeconds);
+            json.WriteString("owned_by", "aot");
             json.WriteStartArray("model_version_status");
             foreach (ServedModel version in versions)
             {

@@ -26,6 +26,9 @@ internal sealed class Histogram
     public static double[] LatencyBounds { get; } =
         [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+    /// <summary>Fractions (padding per batch).</summary>
+    public static double[] RatioBounds { get; } = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9];
+
     /// <summary>Batch sizes in rows: powers of two up to 1024.</summary>
     public static double[] BatchSizeBounds { get; } = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 

@@ -8,6 +8,8 @@ namespace Aot.Server.Metrics;
 internal sealed class ModelMetrics(string model, string version)
 {
     private readonly long[] _outcomes = new long[RequestOutcomes.Count];
+    private long _tokens;
+    private long _paddedTokens;
 
     public string Model { get; } = model;
 
@@ -24,6 +26,22 @@ internal sealed class ModelMetrics(string model, string version)
 
     /// <summary>Rows per batch run.</summary>
     public Histogram BatchSize { get; } = new(Histogram.BatchSizeBounds);
+
+    /// <summary>Per batch on a padding model: the share of its padded tokens (rows × longest) that is padding.</summary>
+    public Histogram PaddingRatio { get; } = new(Histogram.RatioBounds, scale: 1e6);
+
+    /// <summary>Tokens (<see cref="Batching.PaddedLength"/> × rows) the requests brought, over all batches.</summary>
+    public long Tokens => Volatile.Read(ref _tokens);
+
+    /// <summary>Tokens the batches computed, padding included.</summary>
+    public long PaddedTokens => Volatile.Read(ref _paddedTokens);
+
+    public void RecordTokens(long real, long padded)
+    {
+        Interlocked.Add(ref _tokens, real);
+        Interlocked.Add(ref _paddedTokens, padded);
+        PaddingRatio.Observe(padded == 0 ? 0 : (double)(padded - real) / padded);
+    }
 
     /// <summary>Live gauges, read when metrics are scraped.</summary>
     public Func<int> QueueDepth { get; set; } = static () => 0;

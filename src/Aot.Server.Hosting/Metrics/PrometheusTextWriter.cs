@@ -45,6 +45,9 @@ internal static class PrometheusTextWriter
         WriteHistogram(text, "aot_queue_duration_seconds", "Time a request waited in its model's queue.", models, static m => m.QueueDuration);
         WriteHistogram(text, "aot_compute_duration_seconds", "Time of one batch run in ONNX Runtime.", models, static m => m.ComputeDuration);
         WriteHistogram(text, "aot_batch_size", "Rows per batch run.", models, static m => m.BatchSize);
+        WriteHistogram(text, "aot_batch_padding_ratio", "Share of a padded batch's tokens (rows x longest request) that is padding.", models, static m => m.PaddingRatio);
+        WriteCounter(text, "aot_batch_tokens_total", "Tokens requests brought to padded batches (rows x own padded-dimension length).", models, static m => m.Tokens);
+        WriteCounter(text, "aot_batch_padded_tokens_total", "Tokens padded batches computed (rows x longest), padding included.", models, static m => m.PaddedTokens);
         WriteGauge(text, "aot_queue_depth", "Requests waiting in the model's queue.", models, static m => m.QueueDepth());
         WriteGauge(text, "aot_inflight_requests", "Requests admitted and not yet answered.", models, static m => m.InFlight());
         return text.ToString();
@@ -53,6 +56,15 @@ internal static class PrometheusTextWriter
     private static void WriteGauge(StringBuilder text, string name, string help, IReadOnlyList<ModelMetrics> models, Func<ModelMetrics, int> value)
     {
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" gauge\n");
+        foreach (ModelMetrics m in models)
+        {
+            text.Append(name).Append('{').Append(Labels(m)).Append("} ").Append(value(m).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
+
+    private static void WriteCounter(StringBuilder text, string name, string help, IReadOnlyList<ModelMetrics> models, Func<ModelMetrics, long> value)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n");
         foreach (ModelMetrics m in models)
         {
             text.Append(name).Append('{').Append(Labels(m)).Append("} ").Append(value(m).ToString(CultureInfo.InvariantCulture)).Append('\n');

@@ -10,7 +10,8 @@ namespace Aot.Server.Models;
 /// <summary>Loads model files, derives their serving signatures, creates their batchers, warms them up and starts them.</summary>
 internal static class ModelLoader
 {
-    public static ModelRepository Load(IReadOnlyList<ModelSource> sources, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log)
+    // cpuArena: "auto" (ONNX Runtime's CPU arena for tensor models, not for text models), "on" or "off".
+    public static ModelRepository Load(IReadOnlyList<ModelSource> sources, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log, string cpuArena = "on")
     {
         var duplicates = sources.GroupBy(static s => (s.Name, s.Version)).FirstOrDefault(static g => g.Count() > 1);
         if (duplicates is not null)
@@ -23,7 +24,14 @@ internal static class ModelLoader
         {
             foreach (ModelSource source in sources)
             {
-                loaded.Add(LoadOne(source, modelOptions, batcherOptions, log));
+                // Text models see bursts of long sequences whose intermediates an arena would keep for good.
+                bool arena = cpuArena switch
+                {
+                    "on" => true,
+                    "off" => false,
+                    _ => source.Embedding is null,
+                };
+                loaded.Add(LoadOne(source, modelOptions with { CpuMemoryArena = arena }, batcherOptions, log));
             }
         }
         catch

@@ -38,6 +38,9 @@ internal sealed class ServedModel : IDisposable
 
     public ModelMetrics Metrics { get; }
 
+    /// <summary>When this version was loaded (OpenAI's <c>created</c>).</summary>
+    public long LoadedUnixSeconds { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
     /// <summary>The model's text side (<c>/embed</c>, <c>/v1/embeddings</c>, <c>/tokenize</c>), when it is served with a tokenizer.</summary>
     public EmbeddingEndpoint? Embeddings { get; set; }
 

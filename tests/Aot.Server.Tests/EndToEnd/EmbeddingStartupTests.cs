@@ -16,6 +16,11 @@ public sealed class EmbeddingStartupTests
         { ["--model", $"m={TestModels.MiniLm}", "--pooling", "m=max"], "must be 'mean' or 'cls', not 'max'" },
         { ["--model", $"tiny={TestModels.Tiny}", "--pooling", "tiny=cls"], "the model has no tokenizer" },
         { ["--model", $"m={TestModels.MiniLm}", "--max-client-batch-size", "0"], "--max-client-batch-size must be at least 1" },
+        { ["--model", $"m={TestModels.MiniLm}", "--prompt", "query=hello"], "--prompt 'query=hello' is not MODEL:NAME=TEXT" },
+        { ["--model", $"m={TestModels.MiniLm}", "--prompt", "other:query=q: "], "no model is named 'other'" },
+        { ["--model", $"m={TestModels.MiniLm}", "--prompt", "m:q=a", "--prompt", "m:q=b"], "--prompt m:q is given twice" },
+        { ["--model", $"tiny={TestModels.Tiny}", "--prompt", "tiny:q=a"], "--prompt tiny: the model has no tokenizer" },
+        { ["--model", $"m={TestModels.MiniLm}", "--cpu-arena", "sometimes"], "sometimes" },
     };
 
     [Theory]
