@@ -7,14 +7,19 @@ namespace Aot.LoadGen.Results;
 /// <summary>
 /// The "int8 next to fp32" section of results.md: each int8 row (<c>in-process-int8</c>, <c>aot-int8</c>,
 /// <c>node-int8</c>) against its fp32 counterpart in the same run, and int8 Aot against the int8 Node peer.
-/// The int8 systems are named <c>&lt;fp32 system&gt;-int8</c>, which is how the pairs are found.
 /// </summary>
 internal static class Int8Report
 {
-    private const string Suffix = "-int8";
+    /// <summary>Each int8 system and the fp32 system it is compared with.</summary>
+    private static readonly Dictionary<string, string> Fp32Of = new()
+    {
+        ["in-process-int8"] = "in-process",
+        ["aot-int8"] = "aot",
+        ["node-int8"] = "node-ort",
+    };
 
     /// <summary>Whether <paramref name="system"/> is an int8 row (kept out of the fp32 peer comparisons).</summary>
-    public static bool IsInt8(string system) => system.EndsWith(Suffix, StringComparison.Ordinal);
+    public static bool IsInt8(string system) => Fp32Of.ContainsKey(system);
 
     public static void Append(StringBuilder md, ResultsQuery q)
     {
@@ -24,7 +29,7 @@ internal static class Int8Report
             var int8Series = q.Results.Runs.Where(r => r.Workload == workload && IsInt8(r.System)).Select(r => (r.System, r.Protocol)).Distinct();
             foreach ((string int8, string protocol) in int8Series)
             {
-                string fp32 = int8[..^Suffix.Length];
+                string fp32 = Fp32Of[int8];
                 RunRecord? lone8 = q.Closed(int8, workload, protocol, 1);
                 RunRecord? lone32 = q.Closed(fp32, workload, protocol, 1);
                 RunRecord? busy8 = q.Closed(int8, workload, protocol, 16);
