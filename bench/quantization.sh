@@ -2,7 +2,7 @@
 # fp32 vs int8 side by side (issue 13, docs/quantization.md). One command:
 #   bash bench/quantization.sh [--out DIR] [--duration S] [--runs N]
 # 1. quantizes all-MiniLM-L6-v2 (dynamic) and ResNet-50 (static QDQ, calibrated on generated images) with the
-#    `aot` binary into ~/.cache/aot/bench/int8 (re-done each run, ~40 s: the report in step 2 comes with it);
+#    `aot` binary into ~/.cache/aot/bench/int8 (bench/int8-models.sh; re-done each run, ~40 s: the report in step 2 comes with it);
 # 2. in process: `aot quantize --report` times fp32 and int8 interleaved in one process (p50 of N runs each;
 #    MiniLM at sequence 128 batch 1, ResNet-50 one 224×224 image) and measures accuracy on inputs not used
 #    for calibration;
@@ -38,12 +38,7 @@ minilm=$(models minilm)
 resnet=$(models resnet50)
 
 step "quantize + in-process report (fp32 and int8 interleaved, $runs runs each)"
-# MiniLM: the configuration docs/quantization.md recommends (layer 0 and 1 FFN output projections kept in fp32).
-cp "$(models minilm --file vocab.txt)" "$cache/vocab.txt"
-"$aot" quantize "$minilm" -o "$cache/minilm-int8.onnx" --mode dynamic --exclude MatMul_122,MatMul_224 \
-  --runs "$runs" --report "$out/minilm-report.json" | tee "$out/minilm-report.txt"
-"$aot" quantize "$resnet" -o "$cache/resnet50-int8.onnx" --mode static \
-  --runs "$runs" --report "$out/resnet50-report.json" | tee "$out/resnet50-report.txt"
+bash bench/int8-models.sh "$aot" "$cache" --report "$out" "$runs"
 
 step "server: fp32 and int8 alternating, ${duration}s windows"
 csv="$out/server.csv"

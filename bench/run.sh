@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # The side-by-side benchmarks (issues 6 and 7, docs/benchmarks.md). One command:
-#   bash bench/run.sh            full run: every workload (tensors and /embed: short, long, mixed lengths), Aot (batching off/on) and every peer; ~26 min
+#   bash bench/run.sh            full run: every workload (tensors and /embed: short, long, mixed lengths), Aot (batching off/on) and every peer,
+#                                plus int8 rows (aot-int8, node-int8, in-process-int8) on ResNet-50, MiniLM seq 128 and /embed; ~30 min
 #   bash bench/run.sh --quick    CI subset (~1.5 min): tiny model, Aot + the ASP.NET peer, Aot's /embed on short texts; no installs
 # Options: --out DIR (default bench/results/<UTC date>[-quick]), --threads N (intra-op threads of every system;
 # default: the cores the servers may use), --no-wait (full run: do not wait for a quiet machine), --skip-node,
 # --skip-torch, --pin / --no-pin (load generator on CPU 0, every server on the other CPUs, with taskset; default
 # --no-pin, see docs/benchmarks.md), --workloads "A B" / --systems "X Y" (only these cases: single-case runs),
-# --min-requests N / --max-stretch X (the window rule), --int8 (afterwards, fp32 vs int8 side by side with
-# bench/quantization.sh into DIR/int8: MiniLM and ResNet-50 quantized by `aot quantize`, in process and via the server).
+# --min-requests N / --max-stretch X (the window rule), --skip-int8 (no int8 rows), --int8 (also, afterwards, the
+# accuracy and interleaved-timing report of bench/quantization.sh into DIR/int8). The int8 models come from
+# bench/int8-models.sh (`aot quantize`, cached in ~/.cache/aot/bench/int8).
 # Writes results.json, results.csv, results.md, SVG charts and server logs; exits non-zero when any system failed
 # to start, served an error, measured nothing in a window, or embedded differently from the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDTERMINALLOGGER=off
 
-quick=0 wait_quiet=1 threads="" out="" skip_node=0 skip_torch=0 pin=0 only_workloads="" only_systems="" window=() int8=0
+quick=0 wait_quiet=1 threads="" out="" skip_node=0 skip_torch=0 pin=0 only_workloads="" only_systems="" window=() int8=0 skip_int8=0
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -29,7 +31,8 @@ while (($#)); do
     --systems) only_systems="$2"; shift ;;
     --min-requests | --max-stretch) window+=("$1" "$2"); shift ;;
     --int8) int8=1 ;;
-    *) echo "usage: bench/run.sh [--quick] [--out DIR] [--threads N] [--no-wait] [--skip-node] [--skip-torch] [--pin|--no-pin] [--workloads \"A B\"] [--systems \"X Y\"] [--min-requests N] [--max-stretch X] [--int8]" >&2; exit 2 ;;
+    --skip-int8) skip_int8=1 ;;
+    *) echo "usage: bench/run.sh [--quick] [--out DIR] [--threads N] [--no-wait] [--skip-node] [--skip-torch] [--pin|--no-pin] [--workloads \"A B\"] [--systems \"X Y\"] [--min-requests N] [--max-stretch X] [--skip-int8] [--int8]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -72,6 +75,12 @@ peer_args=()
 if ((!quick)); then
   step "models"
   bash models/fetch.sh >&2
+
+  if ((!skip_int8)); then
+    step "int8 models -> $cache/int8"
+    bash bench/int8-models.sh "$aot" "$cache/int8" >&2
+    peer_args+=(--int8-dir "$cache/int8")
+  fi
 
   if ((skip_node)); then
     skipped+=("node-ort: --skip-node")
@@ -139,6 +148,6 @@ if [[ -n "$only_systems" ]]; then suite+=(--systems $only_systems); fi
 "${suite[@]}" "${peer_args[@]}"
 
 if ((int8)); then
-  step "fp32 vs int8 -> $out/int8"
+  step "fp32 vs int8 report (accuracy, interleaved timing) -> $out/int8"
   bash bench/quantization.sh --out "$out/int8"
 fi

@@ -24,13 +24,14 @@ internal static class SuiteCommand
         var peers = new Option<string>("--peers-dir") { Description = "bench/peers.", Required = true };
         var nodeModules = new Option<string?>("--node-modules") { Description = "node_modules of the Node peer (full run)." };
         var python = new Option<string?>("--python") { Description = "Python with torch/fastapi/uvicorn/onnx (full run)." };
+        var int8Dir = new Option<string?>("--int8-dir") { Description = "Folder of the int8 models from bench/int8-models.sh (full run): adds aot-int8, node-int8 and in-process-int8 rows." };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads for every system.", DefaultValueFactory = _ => 2 };
         var serverCpus = new Option<string?>("--server-cpus") { Description = "Pin every server (Aot, peers, echo floor) with 'taskset -c LIST'; start this harness on other CPUs." };
         var skip = new Option<string[]>("--skipped") { Description = "'system: reason' for a peer the caller could not set up.", DefaultValueFactory = _ => [] };
         var workloads = new Option<string[]?>("--workloads") { Description = "Only these workloads of the plan (single-case runs).", AllowMultipleArgumentsPerToken = true };
         var systems = new Option<string[]?>("--systems") { Description = "Only these systems of the plan (single-case runs).", AllowMultipleArgumentsPerToken = true };
         WindowOptions window = new();
-        var command = new Command("suite", "Run the benchmark suite.") { quick, output, aot, aspnet, peers, nodeModules, python, threads, serverCpus, skip, workloads, systems };
+        var command = new Command("suite", "Run the benchmark suite.") { quick, output, aot, aspnet, peers, nodeModules, python, int8Dir, threads, serverCpus, skip, workloads, systems };
         window.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -38,7 +39,7 @@ internal static class SuiteCommand
             Directory.CreateDirectory(outDir);
             int t = result.GetValue(threads);
             CpuPlacement cpus = CpuPlacement.Current(result.GetValue(serverCpus));
-            var paths = new BenchPaths(result.GetValue(aot)!, result.GetValue(aspnet)!, result.GetValue(nodeModules), result.GetValue(peers)!, result.GetValue(python));
+            var paths = new BenchPaths(result.GetValue(aot)!, result.GetValue(aspnet)!, result.GetValue(nodeModules), result.GetValue(peers)!, result.GetValue(python), result.GetValue(int8Dir));
             List<string> peerSystems = ["aspnet-ort"];
             if (paths.NodeModules is not null)
             {
@@ -50,7 +51,7 @@ internal static class SuiteCommand
                 peerSystems.Add("torch-fastapi");
             }
 
-            SuitePlan plan = (result.GetValue(quick) ? SuitePlan.CreateQuick() : SuitePlan.CreateFull(peerSystems))
+            SuitePlan plan = (result.GetValue(quick) ? SuitePlan.CreateQuick() : SuitePlan.CreateFull(peerSystems, int8: paths.Int8Directory is not null))
                 .Only(result.GetValue(workloads), result.GetValue(systems)) with
             {
                 MinRequests = result.GetValue(window.MinRequests),

@@ -6,7 +6,7 @@ namespace Aot.LoadGen.Results;
 
 /// <summary>
 /// Writes results.md: the headline table, Aot's overhead over in-process next to the echo floor, throughput and
-/// p99 against every peer with ratios, batching gain, RSS and cold start against every peer, the brief's targets
+/// p99 against every peer with ratios, int8 next to fp32, batching gain, RSS and cold start against every peer, the brief's targets
 /// met or missed, open-loop runs, every system's settings, and every error or skipped system.
 /// </summary>
 internal static class MarkdownReport
@@ -32,6 +32,7 @@ internal static class MarkdownReport
         Overhead(md, q);
         PeerComparison(md, q);
         Embeddings(md, q);
+        Int8Report.Append(md, q);
         Batching(md, q);
         Memory(md, q);
         Targets(md, q);

@@ -30,9 +30,9 @@ internal sealed class ResultsQuery(SuiteResults results)
     /// <summary>Whether a workload is an embedding one (measured over <c>/embed</c>).</summary>
     public bool IsEmbedding(string workload) => results.Runs.Any(r => r.Workload == workload && r.Protocol == "embed-http");
 
-    /// <summary>Peers measured on a workload.</summary>
+    /// <summary>fp32 peers measured on a workload (the int8 Node peer is compared in <see cref="Int8Report"/> only).</summary>
     public IReadOnlyList<string> Peers(string workload) =>
-        [.. results.Runs.Where(r => r.Workload == workload && r.Kind == "peer").Select(r => r.System).Distinct()];
+        [.. results.Runs.Where(r => r.Workload == workload && r.Kind == "peer" && !Int8Report.IsInt8(r.System)).Select(r => r.System).Distinct()];
 
     /// <summary>The server record of a system for a model.</summary>
     public ServerRecord? Server(string system, string model) =>

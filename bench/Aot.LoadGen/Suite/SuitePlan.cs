@@ -1,4 +1,5 @@
 using Aot.LoadGen.Load;
+using Aot.LoadGen.Systems;
 using Aot.LoadGen.Workloads;
 
 namespace Aot.LoadGen.Suite;
@@ -30,6 +31,16 @@ internal sealed record SuitePlan(
 
     /// <summary>Systems measured on the tiny model only (the batching-window variant).</summary>
     public static IReadOnlySet<string> TinyOnlySystems { get; } = new HashSet<string> { "aot-batch-d500" };
+
+    /// <summary>Systems serving the int8 models: measured on <see cref="Int8Models.Workloads"/> only.</summary>
+    public static IReadOnlySet<string> Int8Systems { get; } = new HashSet<string> { "aot-int8", "node-int8" };
+
+    /// <summary>Whether the plan has int8 rows (then the in-process floor also runs the int8 model, as <c>in-process-int8</c>).</summary>
+    public bool Int8 => Systems.Any(Int8Systems.Contains);
+
+    /// <summary>Whether <paramref name="system"/> is measured on <paramref name="workload"/> at all (model-wise, before <see cref="Limits"/>).</summary>
+    public static bool Covers(string system, Workload workload) =>
+        (!TinyOnlySystems.Contains(system) || workload.Model == "tiny") && (!Int8Systems.Contains(system) || Int8Models.Serves(workload));
 
     /// <summary>Fewest completed requests for a window to count (<see cref="LoadOptions.MinRequests"/>).</summary>
     public int MinRequests { get; init; } = LoadOptions.DefaultMinRequests;
@@ -77,10 +88,15 @@ internal sealed record SuitePlan(
         Concurrency: _ => [1, 16],
         OpenLoop: [new OpenLoopCase("tiny", 500, 16)]);
 
-    public static SuitePlan CreateFull(IReadOnlyList<string> peers) => new(
+    /// <summary>
+    /// Every workload, Aot (batching off, on, with a window) and <paramref name="peers"/>; with <paramref name="int8"/>,
+    /// also <c>aot-int8</c> and (when <c>node-ort</c> is a peer) <c>node-int8</c> on the int8 workloads. PyTorch has no
+    /// int8 variant: it cannot run the quantized graph's QLinear/QDQ operators.
+    /// </summary>
+    public static SuitePlan CreateFull(IReadOnlyList<string> peers, bool int8 = false) => new(
         Quick: false,
         Workloads: WorkloadCatalog.All,
-        Systems: ["aot", "aot-batch", "aot-batch-d500", .. peers],
+        Systems: ["aot", "aot-batch", "aot-batch-d500", .. peers, .. int8 ? Int8SystemsFor(peers) : []],
         WarmUp: TimeSpan.FromSeconds(1.5),
         Duration: workload => workload.Name switch
         {
@@ -110,6 +126,8 @@ internal sealed record SuitePlan(
             new("torch-fastapi", "embed-mixed-b32", [], "32 mixed texts are padded to the longest (256 tokens), so one request costs about what 32 long texts do (~40–60 s)"),
         ],
     };
+
+    private static string[] Int8SystemsFor(IReadOnlyList<string> peers) => peers.Contains("node-ort") ? ["aot-int8", "node-int8"] : ["aot-int8"];
 }
 
 /// <summary>A system measured at fewer concurrency levels (<paramref name="Levels"/>; empty: not at all) on a workload, and why.</summary>

@@ -35,7 +35,13 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
             Workload[] tensors = [.. group.Where(w => !w.IsEmbedding)];
             if (tensors.Length > 0)
             {
-                await RunInProcessAsync(group.Key, modelPath, tensors, cancellationToken).ConfigureAwait(false);
+                await RunInProcessAsync("in-process", group.Key, modelPath, tensors, cancellationToken).ConfigureAwait(false);
+                Workload[] int8 = [.. tensors.Where(Int8Models.Serves)];
+                if (plan.Int8 && int8.Length > 0)
+                {
+                    await RunInProcessAsync("in-process-int8", $"{group.Key}-int8", Int8Path(int8[0]), int8, cancellationToken).ConfigureAwait(false);
+                }
+
                 foreach (Workload workload in tensors)
                 {
                     await RunServerAsync(catalog.Echo(_replyBytes[workload.Name]), [workload], modelPath, logs, cancellationToken).ConfigureAwait(false);
@@ -45,18 +51,18 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
             foreach (string name in plan.Systems)
             {
                 SystemDefinition system = Definition(name);
-                foreach (Workload excluded in group.Where(w => system.ProtocolsFor(w).Count > 0 && plan.Levels(w, name).Count == 0))
+                foreach (Workload excluded in group.Where(w => SuitePlan.Covers(name, w) && system.ProtocolsFor(w).Count > 0 && plan.Levels(w, name).Count == 0))
                 {
                     results.Skipped.Add(new SkippedSystem($"{name} on {excluded.Name}", plan.Limit(excluded, name)!.Reason));
                 }
 
-                Workload[] served = [.. group.Where(w => system.ProtocolsFor(w).Count > 0 && (system.Kind == "floor" || plan.Levels(w, name).Count > 0))];
-                if (served.Length == 0 || (SuitePlan.TinyOnlySystems.Contains(name) && group.Key != "tiny"))
+                Workload[] served = [.. group.Where(w => SuitePlan.Covers(name, w) && system.ProtocolsFor(w).Count > 0 && (system.Kind == "floor" || plan.Levels(w, name).Count > 0))];
+                if (served.Length == 0)
                 {
                     continue;
                 }
 
-                await RunServerAsync(system, served, modelPath, logs, cancellationToken).ConfigureAwait(false);
+                await RunServerAsync(system, served, system.Int8 ? Int8Path(served[0]) : modelPath, logs, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -80,10 +86,16 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
         "aspnet-ort" => catalog.AspNet,
         "node-ort" => catalog.Node,
         "torch-fastapi" => catalog.Torch,
+        "aot-int8" => catalog.AotInt8,
+        "node-int8" => catalog.NodeInt8,
         _ => throw new ArgumentException($"Unknown system '{name}'."),
     };
 
-    private async Task RunInProcessAsync(string model, string modelPath, IReadOnlyList<Workload> workloads, CancellationToken cancellationToken)
+    /// <summary>The int8 file for <paramref name="workload"/> (the suite was given no int8 folder: an error, as the plan has int8 systems).</summary>
+    private string Int8Path(Workload workload) => Int8Models.PathFor(
+        catalog.Int8Directory ?? throw new InvalidOperationException("The plan has int8 systems but no --int8-dir was given."), workload);
+
+    private async Task RunInProcessAsync(string system, string model, string modelPath, IReadOnlyList<Workload> workloads, CancellationToken cancellationToken)
     {
         long loadStart = Clock.Now;
         using OnnxModel onnx = OnnxModel.Load(modelPath, new ModelOptions { IntraOpThreads = threads, InterOpThreads = 1 });
@@ -104,8 +116,8 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
                 runner.Run();
                 _replyBytes[workload.Name] = ResponseSize.OfFrame(runner);
                 LoadOptions options = plan.Options(workload, 1);
-                LoadResult result = await LoadRunner.RunAsync(target, options, $"in-process {workload.Name} c=1", cancellationToken).ConfigureAwait(false);
-                results.Runs.Add(RunRecord.Create("in-process", "floor", workload, "in-process", options, result, null));
+                LoadResult result = await LoadRunner.RunAsync(target, options, $"{system} {workload.Name} c=1", cancellationToken).ConfigureAwait(false);
+                results.Runs.Add(RunRecord.Create(system, "floor", workload, "in-process", options, result, null));
             }
         }
     }
@@ -133,9 +145,12 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
                 {
                     float[][] vectors = await EmbedOnceAsync(workload, ports, cancellationToken).ConfigureAwait(false);
                     firstAnswerMs ??= Clock.Seconds(server.Started, Clock.Now) * 1000;
-                    if (!_embeddings.TryGetValue(workload.Name, out List<(string, float[][])>? answers))
+                    // int8 vectors are compared with int8 ones only: against fp32 they differ by the quantization error
+                    // (cosine ~0.99, docs/quantization.md), not by a serving bug, and would fail the 0.999 check.
+                    string key = system.Int8 ? $"{workload.Name} (int8)" : workload.Name;
+                    if (!_embeddings.TryGetValue(key, out List<(string, float[][])>? answers))
                     {
-                        _embeddings[workload.Name] = answers = [];
+                        _embeddings[key] = answers = [];
                     }
 
                     answers.Add((system.Name, vectors));

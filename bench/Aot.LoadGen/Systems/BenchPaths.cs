@@ -6,7 +6,8 @@ namespace Aot.LoadGen.Systems;
 /// <param name="NodeModules">The cache folder holding the Node peer's installed node_modules (null: no Node peer).</param>
 /// <param name="PeersDirectory">bench/peers.</param>
 /// <param name="Python">The Python interpreter with torch, fastapi, uvicorn and onnx (null: no PyTorch peer).</param>
-internal sealed record BenchPaths(string AotServer, string AspNetPeer, string? NodeModules, string PeersDirectory, string? Python)
+/// <param name="Int8Directory">The folder holding the int8 models (<see cref="Int8Models"/>; null: no int8 rows).</param>
+internal sealed record BenchPaths(string AotServer, string AspNetPeer, string? NodeModules, string PeersDirectory, string? Python, string? Int8Directory = null)
 {
     /// <summary>This harness's own executable (it serves the echo floor).</summary>
     public static (string Executable, string[] Prefix) Self

@@ -11,6 +11,9 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
 {
     private string T => threads.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The folder of the int8 models (null: none).</summary>
+    public string? Int8Directory => paths.Int8Directory;
+
     /// <summary>Aot, batching off (<c>--max-batch 1</c>): binary protocol and KServe V2 HTTP JSON.</summary>
     public SystemDefinition Aot => AotServer("aot", ["binary", "kserve-http"], maxBatch: 1, maxDelayMicros: 0, servesEmbed: true);
 
@@ -19,6 +22,9 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
 
     /// <summary>Aot, batching on with a 500 µs batching window (<c>--max-batch 32 --max-delay-us 500</c>).</summary>
     public SystemDefinition AotBatchDelay => AotServer("aot-batch-d500", ["binary"], maxBatch: 32, maxDelayMicros: 500);
+
+    /// <summary>Aot serving the int8 model, batching off: binary protocol (tensors) and <c>/embed</c>.</summary>
+    public SystemDefinition AotInt8 => AotServer("aot-int8", ["binary"], maxBatch: 1, maxDelayMicros: 0, servesEmbed: true, int8: true);
 
     /// <summary>The hand-written ASP.NET Core + ORT JSON service (bench/peers/aspnet).</summary>
     public SystemDefinition AspNet => new("aspnet-ort", "peer", ["peer-http"],
@@ -35,7 +41,12 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
         });
 
     /// <summary>onnxruntime-node behind Node's http module (bench/peers/node); <c>/embed</c> with Hugging Face tokenizers.</summary>
-    public SystemDefinition Node => new("node-ort", "peer", ["peer-http"],
+    public SystemDefinition Node => NodeServer("node-ort", int8: false);
+
+    /// <summary>The Node peer serving the same int8 file as <c>aot-int8</c> (onnxruntime-node runs the quantized graph as it is).</summary>
+    public SystemDefinition NodeInt8 => NodeServer("node-int8", int8: true);
+
+    private SystemDefinition NodeServer(string name, bool int8) => new(name, "peer", ["peer-http"],
         (workload, model, ports) => new ServerLaunch("node",
             [Path.Combine(paths.PeersDirectory, "node", "server.js"), "--model", model, "--port", Port(ports.Http), "--threads", T, .. VocabArguments(workload)],
             new Dictionary<string, string> { ["NODE_PATH"] = paths.NodeModules ?? "" }),
@@ -47,8 +58,10 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
             ["threads"] = $"intra-op {threads}, inter-op 1, graph optimisation all",
             ["batching"] = "none",
             ["embed"] = "POST /embed: Hugging Face tokenizers 0.23.2 (npm; the Rust library's Node binding) built from vocab.txt (BertNormalizer, BertPreTokenizer, WordPiece, BertProcessing), padded to the longest text, one session.run per request, mean pooling over the mask and L2 normalisation in JavaScript",
+            ["model"] = int8 ? "int8 (aot quantize, bench/int8-models.sh)" : "fp32",
         },
-        ServesEmbed: true);
+        ServesEmbed: true,
+        Int8: int8);
 
     /// <summary>PyTorch behind FastAPI/uvicorn from Debian packages (bench/peers/torch); <c>/embed</c> with a hand-written WordPiece.</summary>
     public SystemDefinition Torch => new("torch-fastapi", "peer", ["peer-http"],
@@ -79,7 +92,7 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
             ["what"] = "loopback TCP (NoDelay), the binary protocol's request frame in, a frame of the size of Aot's answer out, no parsing or compute",
         });
 
-    private SystemDefinition AotServer(string name, string[] protocols, int maxBatch, int maxDelayMicros, bool servesEmbed = false) => new(name, "aot", protocols,
+    private SystemDefinition AotServer(string name, string[] protocols, int maxBatch, int maxDelayMicros, bool servesEmbed = false, bool int8 = false) => new(name, "aot", protocols,
         (workload, model, ports) => new ServerLaunch(paths.AotServer,
         [
             "serve", "--model", $"{workload.Model}={model}", "--host", "127.0.0.1",
@@ -96,8 +109,10 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
             ["threads"] = $"--threads {threads} (ORT intra-op), --workers 1",
             ["batching"] = maxBatch == 1 ? "off (--max-batch 1)" : $"on (--max-batch {maxBatch} --max-delay-us {maxDelayMicros})",
             ["embed"] = servesEmbed ? "POST /embed on the embedding workloads: Aot.Embeddings (WordPiece tokenizer, mean pooling, L2 normalisation), enabled by the vocab.txt next to the .onnx" : "not measured",
+            ["model"] = int8 ? "int8 (aot quantize, bench/int8-models.sh)" : "fp32",
         },
-        servesEmbed);
+        servesEmbed,
+        int8);
 
     /// <summary><c>--vocab PATH</c> for an embedding workload (the model's vocab.txt, which turns the peer's <c>/embed</c> on).</summary>
     private static string[] VocabArguments(Workload workload) =>

@@ -13,6 +13,7 @@ namespace Aot.LoadGen.Systems;
 /// <param name="ReadyUrl">HTTP URL that answers 200 when ready; null: ready when the TCP port accepts.</param>
 /// <param name="Settings">What the results record about this system (threads, batching, versions …).</param>
 /// <param name="ServesEmbed">Whether it serves TEI's <c>POST /embed</c> (measured as <c>embed-http</c> on the embedding workloads).</param>
+/// <param name="Int8">Whether it serves the int8 model (<see cref="Int8Models"/>) instead of the fp32 one.</param>
 internal sealed record SystemDefinition(
     string Name,
     string Kind,
@@ -20,7 +21,8 @@ internal sealed record SystemDefinition(
     Func<Workload, string, Ports, ServerLaunch> Launch,
     Func<Ports, Uri?> ReadyUrl,
     IReadOnlyDictionary<string, string> Settings,
-    bool ServesEmbed = false)
+    bool ServesEmbed = false,
+    bool Int8 = false)
 {
     /// <summary>The protocols measured on <paramref name="workload"/>: <c>embed-http</c> for an embedding workload (none if not served).</summary>
     public IReadOnlyList<string> ProtocolsFor(Workload workload) =>
