@@ -95,21 +95,9 @@ internal sealed class ClassificationApi
             response.ContentLength = request.Body.WrittenCount;
             await response.Body.WriteAsync(request.Body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (EmbeddingRequestException ex)
-        {
-            outcome = ex.StatusCode switch
-            {
-                413 => RequestOutcome.PayloadTooLarge,
-                404 => RequestOutcome.NotFound,
-                _ => RequestOutcome.BadRequest,
-            };
-            await EmbeddingResponses.WriteErrorAsync(context, openAI: false, ex.StatusCode, ex.ErrorType, ex.Message).ConfigureAwait(false);
-        }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            (int status, string message) = HttpErrors.Classify(ex);
-            outcome = RequestOutcomes.FromCode(HttpErrors.ToCode(status));
-            await EmbeddingResponses.WriteErrorAsync(context, openAI: false, status, EmbeddingResponses.ErrorType(status), message).ConfigureAwait(false);
+            outcome = await EmbeddingResponses.WriteFailureAsync(context, openAI: false, ex).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Aot.Server.Http;
 
 namespace Aot.Server.Classification;
 
@@ -94,12 +93,7 @@ internal static class ClassificationResponses
     public static ArrayBufferWriter<byte> WriteInfo(ClassifierEndpoint endpoint, IEnumerable<string> models)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions);
-        json.WriteStartObject();
-        json.WriteString("model_id", endpoint.Served.Name);
-        json.WriteNull("model_sha");
-        json.WriteString("model_dtype", "float32");
-        json.WriteStartObject("model_type");
+        using Utf8JsonWriter json = Embeddings.EmbeddingInfo.Start(buffer, endpoint.Served.Name);
         json.WriteStartObject("classifier");
         json.WriteStartObject("id2label");
         for (int i = 0; i < endpoint.Labels.Length; i++)

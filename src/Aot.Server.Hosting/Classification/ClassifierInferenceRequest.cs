@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Aot.Protocol;
 using Aot.Server.Batching;
 using Aot.Server.Http;
@@ -11,25 +9,14 @@ namespace Aot.Server.Classification;
 /// A tokenized <c>/predict</c> or <c>/rerank</c> request on its way through the model's batcher: its rows become the
 /// classifier's inputs and on the worker thread its rows of the logits are copied into the job. Pooled per model.
 /// </summary>
-internal sealed class ClassifierInferenceRequest : AwaitedInferenceRequest
+internal sealed class ClassifierInferenceRequest : TextInferenceRequest
 {
-    private const int KeepBodyBytes = 256 << 10;
     private readonly ClassifierEndpoint _endpoint;
     private ClassificationJob? _job;
 
-    public ClassifierInferenceRequest(ClassifierEndpoint endpoint) : base(endpoint.Served)
-    {
-        _endpoint = endpoint;
-        Json = new Utf8JsonWriter(Body, HttpJson.WriterOptions);
-    }
+    public ClassifierInferenceRequest(ClassifierEndpoint endpoint) : base(endpoint.Served) => _endpoint = endpoint;
 
     public ClassificationJob Job => _job ?? throw new InvalidOperationException("No job was set on this request.");
-
-    public ArrayBufferWriter<byte> Body { get; private set; } = new(4096);
-
-    public Utf8JsonWriter Json { get; }
-
-    protected override int KeepInputBytes => 8 * 512 * sizeof(long);
 
     public void SetJob(ClassificationJob job)
     {
@@ -66,24 +53,8 @@ internal sealed class ClassifierInferenceRequest : AwaitedInferenceRequest
 
     protected override void Recycle()
     {
-        ResetAwaited();
+        ResetText();
         _job = null;
-        if (Body.Capacity > KeepBodyBytes)
-        {
-            Body = new ArrayBufferWriter<byte>(4096);
-        }
-
-        Body.ResetWrittenCount();
-        Json.Reset(Body);
         _endpoint.Requests.Return(this);
-    }
-
-    private Span<long> Input(int index, int rows, int length)
-    {
-        TensorBuffer tensor = Inputs[index];
-        tensor.Shape[0] = rows;
-        tensor.Shape[1] = length;
-        tensor.IsSet = true;
-        return MemoryMarshal.Cast<byte, long>(tensor.Allocate(checked(rows * length * sizeof(long))));
     }
 }

@@ -147,21 +147,9 @@ internal sealed class EmbeddingApi
             response.ContentLength = request.Body.WrittenCount;
             await response.Body.WriteAsync(request.Body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (EmbeddingRequestException ex)
-        {
-            outcome = ex.StatusCode switch
-            {
-                413 => RequestOutcome.PayloadTooLarge,
-                404 => RequestOutcome.NotFound,
-                _ => RequestOutcome.BadRequest,
-            };
-            await EmbeddingResponses.WriteErrorAsync(context, openAI, ex.StatusCode, ex.ErrorType, ex.Message).ConfigureAwait(false);
-        }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            (int status, string message) = HttpErrors.Classify(ex);
-            outcome = RequestOutcomes.FromCode(HttpErrors.ToCode(status));
-            await EmbeddingResponses.WriteErrorAsync(context, openAI, status, EmbeddingResponses.ErrorType(status), message).ConfigureAwait(false);
+            outcome = await EmbeddingResponses.WriteFailureAsync(context, openAI, ex).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
