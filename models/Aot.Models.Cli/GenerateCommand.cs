@@ -10,7 +10,7 @@ namespace Aot.Models.Cli;
 /// </summary>
 internal sealed class GenerateCommand
 {
-    private static readonly string[] Kinds = ["tiny", "resnet50", "bert", "bert-tiny", "lstm"];
+    private static readonly string[] Kinds = ["tiny", "resnet50", "bert", "bert-tiny", "bert-tiny-classifier", "lstm"];
 
     private readonly Argument<string> _name = new("name") { Description = $"One of: {string.Join(", ", Kinds)}." };
     private readonly Option<FileInfo?> _output = new("--out") { Description = "Write the model to this file instead of the cache." };
@@ -50,6 +50,7 @@ internal sealed class GenerateCommand
             "resnet50" => ResNet(parse),
             "bert" => Bert(parse, BertOptions.Base, kind),
             "bert-tiny" => Bert(parse, BertOptions.Tiny, kind),
+            "bert-tiny-classifier" => Bert(parse, BertOptions.TinyClassifier, kind),
             _ => Lstm(parse),
         };
 
@@ -72,7 +73,7 @@ internal sealed class GenerateCommand
         {
             "tiny" => [_features],
             "resnet50" => [_imageSize, _width, _classes, _stages],
-            "bert" or "bert-tiny" => [_layers, _hidden, _heads, _intermediate, _vocab, _maxPositions],
+            "bert" or "bert-tiny" or "bert-tiny-classifier" => [_layers, _hidden, _heads, _intermediate, _vocab, _maxPositions],
             _ => [_layers, _hidden, _features],
         };
         Option[] sizes = [_layers, _hidden, _heads, _intermediate, _vocab, _maxPositions, _features, _imageSize, _width, _classes, _stages];

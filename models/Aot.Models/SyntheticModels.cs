@@ -5,7 +5,7 @@ namespace Aot.Models;
 
 /// <summary>
 /// Catalog entries for generated benchmark models. The parameterless calls give the catalog's own models
-/// (<c>tiny</c>, <c>resnet50</c>, <c>bert</c>, <c>bert-tiny</c>, <c>lstm</c>); pass options for other sizes or
+/// (<c>tiny</c>, <c>resnet50</c>, <c>bert</c>, <c>bert-tiny</c>, <c>bert-tiny-classifier</c>, <c>lstm</c>); pass options for other sizes or
 /// seeds and resolve the result with <see cref="ModelCache.GetPath(ModelInfo, string?)"/>, which caches each
 /// distinct recipe separately.
 /// </summary>
@@ -30,7 +30,10 @@ public static class SyntheticModels
     public static ModelInfo Bert(BertOptions? options = null, string name = "bert")
     {
         options ??= BertOptions.Base;
-        return Create(name, $"BERT encoder, {options.Layers} layers, hidden {options.Hidden}, {options.Heads} heads → last_hidden_state [batch, sequence, {options.Hidden}]",
+        var output = options.ClassifierLabels > 0
+            ? $"classifier → logits [batch, {options.ClassifierLabels}]"
+            : $"last_hidden_state [batch, sequence, {options.Hidden}]";
+        return Create(name, $"BERT encoder, {options.Layers} layers, hidden {options.Hidden}, {options.Heads} heads → {output}",
             options.RecipeKey, () => BertModel.Build(options));
     }
 
@@ -48,6 +51,7 @@ public static class SyntheticModels
         ResNet(),
         Bert(),
         Bert(BertOptions.Tiny, "bert-tiny"),
+        Bert(BertOptions.TinyClassifier, "bert-tiny-classifier"),
         Lstm(),
     ];
 

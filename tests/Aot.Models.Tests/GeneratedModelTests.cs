@@ -91,6 +91,25 @@ public class GeneratedModelTests
     }
 
     [Fact]
+    public void Bert_tiny_classifier_from_the_store_gives_one_row_of_logits_per_sequence()
+    {
+        using var session = Ort.Open(ModelStore.GetPath("bert-tiny-classifier"));
+        Assert.Equal(["logits"], session.OutputMetadata.Keys);
+        long[] ids = [101, 7592, 102, 2088, 102, 101, 2088, 102, 0, 0];
+        long[] mask = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0];
+        long[] types = [0, 0, 0, 1, 1, 0, 0, 0, 0, 0];
+        using var idsValue = Ort.Tensor(ids, 2, 5);
+        using var maskValue = Ort.Tensor(mask, 2, 5);
+        using var typesValue = Ort.Tensor(types, 2, 5);
+        using var outputs = Ort.Run(session, ("input_ids", idsValue), ("attention_mask", maskValue), ("token_type_ids", typesValue));
+        Assert.Equal([2L, 3L], outputs.Shape("logits"));
+        var logits = outputs.Floats("logits");
+        Ort.AssertFinite(logits);
+        // The two sequences differ, and so must their logits; a constant head would hide a wiring mistake.
+        Assert.NotEqual(logits[..3], logits[3..]);
+    }
+
+    [Fact]
     public void Full_bert_base_from_the_store_is_bert_base_sized_and_runs()
     {
         var o = BertOptions.Base;

@@ -131,7 +131,7 @@ public sealed class ModelCacheTests : IDisposable
         Assert.Equal(ModelStore.Names.Count, ModelStore.Names.Distinct().Count());
         Assert.All(ModelStore.Models.Where(m => m.Kind == ModelKind.Fetched).SelectMany(m => m.Files),
             file => Assert.Matches("^[0-9a-f]{64}$", file.Sha256!));
-        Assert.Equal(["minilm", "arctic-xs", "silero-vad", "ppocr-det", "tiny", "resnet50", "bert", "bert-tiny", "lstm"],
+        Assert.Equal(["minilm", "arctic-xs", "silero-vad", "ppocr-det", "tiny", "resnet50", "bert", "bert-tiny", "bert-tiny-classifier", "lstm"],
             ModelStore.Models.Where(m => m.Kind != ModelKind.Fixture).Select(m => m.Name));
     }
 

@@ -8,6 +8,8 @@ namespace Aot.Models.Synthetic;
 /// <c>BertModel</c> exports: inputs <c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c> int64
 /// [batch, sequence]; output <c>last_hidden_state</c> float [batch, sequence, hidden]. The symbols
 /// <c>batch</c> and <c>sequence</c> are shared by inputs and output, so output shapes resolve from inputs.
+/// With <see cref="BertOptions.ClassifierLabels"/> set it is laid out as <c>BertForSequenceClassification</c>
+/// instead: the single output is <c>logits</c> float [batch, labels].
 /// </summary>
 /// <remarks>
 /// Weights are U(±0.02·√3), the spread of BERT's N(0, 0.02) initialisation; LayerNorm scales are 1 and offsets 0,
@@ -35,14 +37,35 @@ public static class BertModel
 
         var x = Embeddings(g, options, inputIds, tokenTypeIds, limit);
         var maskBias = AttentionMaskBias(g, attentionMask);
+        var classifier = options.ClassifierLabels > 0;
         for (var layer = 0; layer < options.Layers; layer++)
         {
-            var output = layer == options.Layers - 1 ? "last_hidden_state" : null;
+            var output = layer == options.Layers - 1 && !classifier ? "last_hidden_state" : null;
             x = EncoderLayer(g, options, $"encoder.layer.{layer}", x, maskBias, limit, output);
         }
-        g.Output(OnnxValueInfo.Tensor("last_hidden_state", ElementType.Float, "batch", "sequence", hidden));
+        if (!classifier)
+        {
+            g.Output(OnnxValueInfo.Tensor("last_hidden_state", ElementType.Float, "batch", "sequence", hidden));
+            return new OnnxModel(g.Build()) { DocString = "BERT encoder with seeded random weights." };
+        }
 
-        return new OnnxModel(g.Build()) { DocString = "BERT encoder with seeded random weights." };
+        ClassifierHead(g, options, x, limit);
+        g.Output(OnnxValueInfo.Tensor("logits", ElementType.Float, "batch", options.ClassifierLabels));
+        return new OnnxModel(g.Build()) { DocString = "BERT sequence classifier with seeded random weights." };
+    }
+
+    /// <summary>
+    /// BERT's pooler (dense + tanh on the [CLS] row) and a dense classifier, as <c>BertForSequenceClassification</c>
+    /// (dropout is the identity at inference). Drawn after the encoder, so the encoder weights equal the plain
+    /// model's of the same seed.
+    /// </summary>
+    private static void ClassifierHead(GraphBuilder g, BertOptions o, string hiddenState, float limit)
+    {
+        var cls = g.Node("Gather", [hiddenState, g.Int64Scalar("pooler.cls_index", 0)], [OnnxAttribute.Int("axis", 1)], name: "pooler.cls");
+        var pooled = g.Node("Tanh", [Linear(g, "pooler.dense", cls, o.Hidden, o.Hidden, limit)], name: "pooler.activation");
+        var weight = g.Uniform("classifier.weight", [o.Hidden, o.ClassifierLabels], limit);
+        var bias = g.Uniform("classifier.bias", [o.ClassifierLabels], limit);
+        g.Node("Add", [g.Node("MatMul", [pooled, weight], name: "classifier.matmul"), bias], name: "classifier.add", output: "logits");
     }
 
     private static string Embeddings(GraphBuilder g, BertOptions o, string inputIds, string tokenTypeIds, float limit)

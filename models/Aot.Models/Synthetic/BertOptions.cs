@@ -11,6 +11,9 @@ public sealed record BertOptions
     /// <summary>A 2-layer, 128-wide encoder with BERT's vocabulary, so real token ids still work (~4.4M parameters).</summary>
     public static BertOptions Tiny { get; } = new() { Layers = 2, Hidden = 128, Heads = 2, Intermediate = 512 };
 
+    /// <summary><see cref="Tiny"/> with a 3-label classification head, for the sequence-classification routes.</summary>
+    public static BertOptions TinyClassifier { get; } = Tiny with { ClassifierLabels = 3 };
+
     /// <summary>Encoder layers.</summary>
     public int Layers { get; init; } = 12;
 
@@ -32,6 +35,13 @@ public sealed record BertOptions
     /// <summary>Number of token types (segments).</summary>
     public int TypeVocabSize { get; init; } = 2;
 
+    /// <summary>
+    /// Labels of a sequence-classification head; 0 (the default) builds the plain encoder. When set, the model
+    /// ends as Hugging Face's <c>BertForSequenceClassification</c>: a pooler (dense + tanh on [CLS]) and a dense
+    /// classifier, output <c>logits</c> float [batch, labels].
+    /// </summary>
+    public int ClassifierLabels { get; init; }
+
     /// <summary>Seed of the weights.</summary>
     public ulong Seed { get; init; } = 42;
 
@@ -44,10 +54,13 @@ public sealed record BertOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(VocabSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxPositions);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(TypeVocabSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(ClassifierLabels);
         if (Hidden % Heads != 0)
             throw new ArgumentException($"Hidden ({Hidden}) must be a multiple of Heads ({Heads}).", nameof(Heads));
     }
 
+    // The label count joins the key only when set, so the encoders' cached files keep their keys.
     internal string RecipeKey => string.Create(CultureInfo.InvariantCulture,
-        $"bert layers={Layers} hidden={Hidden} heads={Heads} intermediate={Intermediate} vocab={VocabSize} positions={MaxPositions} types={TypeVocabSize} seed={Seed}");
+        $"bert layers={Layers} hidden={Hidden} heads={Heads} intermediate={Intermediate} vocab={VocabSize} positions={MaxPositions} types={TypeVocabSize} seed={Seed}")
+        + (ClassifierLabels > 0 ? string.Create(CultureInfo.InvariantCulture, $" labels={ClassifierLabels}") : "");
 }

@@ -17,7 +17,7 @@ namespace Aot.Embeddings.Tokenization;
 /// 2.0.1 drops ASCII symbols such as <c>$ + = &lt; &gt; ^ ` | ~</c> and emoji and does not split on tab or newline,
 /// where BERT keeps them as tokens or <c>[UNK]</c> (see docs/embeddings.md).</para>
 /// </remarks>
-public sealed class BertTokenizer
+public sealed partial class BertTokenizer
 {
     private const int NormalizedRuneCapacity = 32; // longest canonical decomposition of one code point is 4 code points
 

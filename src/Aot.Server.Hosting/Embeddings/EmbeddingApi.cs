@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Aot.Embeddings.Protocol;
 using Aot.Server.Batching;
+using Aot.Server.Classification;
 using Aot.Server.Hosting;
 using Aot.Server.Http;
 using Aot.Server.Metrics;
@@ -27,10 +28,15 @@ internal sealed class EmbeddingApi
     private readonly ServerState _state;
     private readonly long _maxPayloadBytes;
     private readonly EmbeddingEndpoint[] _endpoints;
+    private readonly ClassificationApi _classification;
+    private readonly bool _classifierFirst;
 
-    public EmbeddingApi(ModelRepository repository, ServerState state, long maxPayloadBytes)
+    public EmbeddingApi(ModelRepository repository, ServerState state, long maxPayloadBytes, ClassificationApi classification)
     {
         _repository = repository;
+        _classification = classification;
+        // Whether the first text model given is a classifier: then it is the one `POST /` and `/info` answer for.
+        _classifierFirst = repository.InOrderGiven.FirstOrDefault(static m => m.Embeddings is not null || m.Classifier is not null)?.Classifier is not null;
         _state = state;
         _maxPayloadBytes = maxPayloadBytes;
         // The first text model given on the command line answers when a request names none.
@@ -48,7 +54,7 @@ internal sealed class EmbeddingApi
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/", context => HandleAsync(context, Kind.Embed));
+        app.MapPost("/", RootAsync);
         app.MapPost("/v1/embeddings", context => HandleAsync(context, Kind.OpenAI));
         app.MapGet("/v1/models", ModelsAsync);
         app.MapGet("/health", HealthAsync);
@@ -61,6 +67,15 @@ internal sealed class EmbeddingApi
             app.MapGet(prefix + "/info", InfoAsync);
         }
     }
+
+    /// <summary>
+    /// <c>POST /</c> (Hugging Face's inference client posts to the endpoint's root) is <c>/embed</c> for an embedding
+    /// model and <c>/predict</c> for a classifier, as on TEI, whose one model decides.
+    /// </summary>
+    private Task RootAsync(HttpContext context) =>
+        IsClassifier(RequestedModel(context)) ? _classification.HandleAsync(context, rerank: false) : HandleAsync(context, Kind.Embed);
+
+    private bool IsClassifier(string? name) => name is null ? _classifierFirst : _classification.Find(name) is not null;
 
     private async Task HandleAsync(HttpContext context, Kind kind)
     {
@@ -132,21 +147,9 @@ internal sealed class EmbeddingApi
             response.ContentLength = request.Body.WrittenCount;
             await response.Body.WriteAsync(request.Body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (EmbeddingRequestException ex)
-        {
-            outcome = ex.StatusCode switch
-            {
-                413 => RequestOutcome.PayloadTooLarge,
-                404 => RequestOutcome.NotFound,
-                _ => RequestOutcome.BadRequest,
-            };
-            await EmbeddingResponses.WriteErrorAsync(context, openAI, ex.StatusCode, ex.ErrorType, ex.Message).ConfigureAwait(false);
-        }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            (int status, string message) = HttpErrors.Classify(ex);
-            outcome = RequestOutcomes.FromCode(HttpErrors.ToCode(status));
-            await EmbeddingResponses.WriteErrorAsync(context, openAI, status, EmbeddingResponses.ErrorType(status), message).ConfigureAwait(false);
+            outcome = await EmbeddingResponses.WriteFailureAsync(context, openAI, ex).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -178,12 +181,18 @@ internal sealed class EmbeddingApi
     /// </summary>
     private EmbeddingEndpoint Resolve(HttpContext context, string? bodyModel)
     {
+        string? name = RequestedModel(context) ?? bodyModel;
+        if (_classification.Find(name ?? (_endpoints.Length == 0 && _classification.Endpoints.Length > 0 ? _classification.Endpoints[0].Served.Name : null)) is { } classifier)
+        {
+            throw new EmbeddingRequestException(400, "validation",
+                $"Model '{classifier.Served.Name}' is a sequence classifier: it answers /predict and /rerank, not embedding routes, which need an embedding model.");
+        }
+
         if (_endpoints.Length == 0)
         {
             throw new EmbeddingRequestException(404, "validation", NoEndpointMessage(_repository));
         }
 
-        string? name = RequestedModel(context) ?? bodyModel;
         if (name is null)
         {
             return _endpoints[0];
@@ -194,7 +203,7 @@ internal sealed class EmbeddingApi
                 $"The model '{name}' does not exist or does not take text. Text models: {string.Join(", ", _endpoints.Select(static e => e.Served.Name))}.");
     }
 
-    private static string? RequestedModel(HttpContext context) =>
+    internal static string? RequestedModel(HttpContext context) =>
         context.Request.RouteValues.TryGetValue("model", out object? route) && route is string fromRoute ? fromRoute
         : context.Request.Headers["X-Model"] is { Count: > 0 } header ? header.ToString()
         : context.Request.Query["model"] is { Count: > 0 } query ? query.ToString()
@@ -205,6 +214,14 @@ internal sealed class EmbeddingApi
 
     private Task InfoAsync(HttpContext context)
     {
+        string? requested = RequestedModel(context);
+        if (IsClassifier(requested))
+        {
+            ClassifierEndpoint classifier = _classification.Find(requested) ?? _classification.Endpoints[0];
+            IEnumerable<string> models = _endpoints.Select(static e => e.Served.Name).Concat(_classification.Endpoints.Select(static e => e.Served.Name));
+            return EmbeddingResponses.WriteBytesAsync(context, 200, ClassificationResponses.WriteInfo(classifier, models));
+        }
+
         EmbeddingEndpoint endpoint;
         try
         {

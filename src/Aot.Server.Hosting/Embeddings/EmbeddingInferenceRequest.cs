@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Aot.Embeddings;
 using Aot.Embeddings.Protocol;
 using Aot.Server.Batching;
@@ -15,31 +13,15 @@ namespace Aot.Server.Embeddings;
 /// the hidden state are pooled straight from the batch output into the job's vectors (no copy of the hidden state).
 /// Pooled per model with its response buffer.
 /// </summary>
-internal sealed class EmbeddingInferenceRequest : AwaitedInferenceRequest
+internal sealed class EmbeddingInferenceRequest : TextInferenceRequest
 {
     private readonly EmbeddingEndpoint _endpoint;
     private EmbeddingJob? _job;
 
-    public EmbeddingInferenceRequest(EmbeddingEndpoint endpoint) : base(endpoint.Served)
-    {
-        _endpoint = endpoint;
-        Json = new Utf8JsonWriter(Body, HttpJson.WriterOptions);
-    }
+    public EmbeddingInferenceRequest(EmbeddingEndpoint endpoint) : base(endpoint.Served) => _endpoint = endpoint;
 
     /// <summary>The job being served.</summary>
     public EmbeddingJob Job => _job ?? throw new InvalidOperationException("No job was set on this request.");
-
-    // A pooled request keeps what one text of a usual size needs: 8 texts × 512 tokens × 8 bytes per input, and a
-    // 256 KiB body; a burst of bigger requests (32 long texts, /embed_all's per-token vectors) is not kept resident.
-    private const int KeepBodyBytes = 256 << 10;
-
-    /// <summary>The response body, reused across requests (replaced when a big response grew it past <see cref="KeepBodyBytes"/>).</summary>
-    public ArrayBufferWriter<byte> Body { get; private set; } = new(4096);
-
-    protected override int KeepInputBytes => 8 * 512 * sizeof(long);
-
-    /// <summary>A JSON writer over <see cref="Body"/>, reused across requests.</summary>
-    public Utf8JsonWriter Json { get; }
 
     /// <summary>Lays the job's rows out as the encoder's inputs.</summary>
     public void SetJob(EmbeddingJob job)
@@ -83,24 +65,8 @@ internal sealed class EmbeddingInferenceRequest : AwaitedInferenceRequest
 
     protected override void Recycle()
     {
-        ResetAwaited();
+        ResetText();
         _job = null;
-        if (Body.Capacity > KeepBodyBytes)
-        {
-            Body = new ArrayBufferWriter<byte>(4096);
-        }
-
-        Body.ResetWrittenCount();
-        Json.Reset(Body);
         _endpoint.Requests.Return(this);
-    }
-
-    private Span<long> Input(int index, int rows, int length)
-    {
-        TensorBuffer tensor = Inputs[index];
-        tensor.Shape[0] = rows;
-        tensor.Shape[1] = length;
-        tensor.IsSet = true;
-        return MemoryMarshal.Cast<byte, long>(tensor.Allocate(checked(rows * length * sizeof(long))));
     }
 }

@@ -8,15 +8,22 @@ namespace Aot.Server.Embeddings;
 /// <summary>TEI's <c>GET /info</c> body for one text model, with the fields TEI's clients read.</summary>
 internal static class EmbeddingInfo
 {
-    public static ArrayBufferWriter<byte> Write(EmbeddingEndpoint endpoint, IReadOnlyList<EmbeddingEndpoint> all)
+    /// <summary>Starts an <c>/info</c> body, embedding or classifier: the model's identity, then the open <c>model_type</c> object.</summary>
+    public static Utf8JsonWriter Start(ArrayBufferWriter<byte> buffer, string modelId)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions);
+        var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions);
         json.WriteStartObject();
-        json.WriteString("model_id", endpoint.Served.Name);
+        json.WriteString("model_id", modelId);
         json.WriteNull("model_sha");
         json.WriteString("model_dtype", "float32");
         json.WriteStartObject("model_type");
+        return json;
+    }
+
+    public static ArrayBufferWriter<byte> Write(EmbeddingEndpoint endpoint, IReadOnlyList<EmbeddingEndpoint> all)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using Utf8JsonWriter json = Start(buffer, endpoint.Served.Name);
         json.WriteStartObject("embedding");
         json.WriteString("pooling", endpoint.Model.Pooling == PoolingMode.Cls ? "cls" : "mean");
         json.WriteEndObject();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Aot.Embeddings.Protocol;
 using Aot.Server.Http;
+using Aot.Server.Metrics;
 using Microsoft.AspNetCore.Http;
 
 namespace Aot.Server.Embeddings;
@@ -14,6 +15,28 @@ namespace Aot.Server.Embeddings;
 /// </summary>
 internal static class EmbeddingResponses
 {
+    /// <summary>
+    /// Writes the error body for a failed text request and returns its outcome: a refusal's own status and type
+    /// (<see cref="EmbeddingRequestException"/>), else the status the server gives that exception.
+    /// </summary>
+    public static async Task<RequestOutcome> WriteFailureAsync(HttpContext context, bool openAI, Exception exception)
+    {
+        if (exception is EmbeddingRequestException refusal)
+        {
+            await WriteErrorAsync(context, openAI, refusal.StatusCode, refusal.ErrorType, refusal.Message).ConfigureAwait(false);
+            return refusal.StatusCode switch
+            {
+                413 => RequestOutcome.PayloadTooLarge,
+                404 => RequestOutcome.NotFound,
+                _ => RequestOutcome.BadRequest,
+            };
+        }
+
+        (int status, string message) = HttpErrors.Classify(exception);
+        await WriteErrorAsync(context, openAI, status, ErrorType(status), message).ConfigureAwait(false);
+        return RequestOutcomes.FromCode(HttpErrors.ToCode(status));
+    }
+
     /// <summary>TEI's error types for statuses the batcher and HTTP layer produce.</summary>
     public static string ErrorType(int status) => status switch
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Aot.Server.Binary;
+using Aot.Server.Classification;
 using Aot.Server.Embeddings;
 using Aot.Server.Http;
 using Aot.Server.Models;
@@ -134,7 +135,9 @@ internal static class ServerHost
         });
 
         WebApplication app = builder.Build();
-        new EmbeddingApi(repository, state, options.MaxPayloadBytes).Map(app);
+        var classification = new ClassificationApi(repository, options.MaxPayloadBytes);
+        classification.Map(app);
+        new EmbeddingApi(repository, state, options.MaxPayloadBytes, classification).Map(app);
         new HttpApi(repository, state, options.MaxPayloadBytes).Map(app);
         return app;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aot.Runtime;
 using Aot.Embeddings;
 using Aot.Server.Batching;
+using Aot.Server.Classification;
 using Aot.Server.Embeddings;
 using Aot.Server.Metrics;
 
@@ -70,8 +71,10 @@ internal static class ModelLoader
 
             var metrics = new ModelMetrics(source.Name, source.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             BatcherOptions options = signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 };
-            EmbeddingModel? text = PrepareEmbeddings(source, model, signature, log);
-            if (text is not null)
+            // A text model whose one output is [batch, labels] is a sequence classifier, not an encoder.
+            bool classifier = source.Embedding is not null && signature.IsBatchable && ClassifierEndpoint.IsClassifier(model);
+            EmbeddingModel? text = classifier ? null : PrepareEmbeddings(source, model, signature, log);
+            if (text is not null || classifier)
             {
                 // Texts come in every length: the batcher pads them to the batch's longest (mask 0) and trims back.
                 options = options with { PadSequences = true };
@@ -82,6 +85,10 @@ internal static class ModelLoader
             if (text is not null)
             {
                 served.Embeddings = new EmbeddingEndpoint(served, text, source.Embedding!);
+            }
+            else if (classifier)
+            {
+                served.Classifier = ClassifierEndpoint.Create(served, source.Path, source.Embedding!);
             }
             try
             {
@@ -97,7 +104,8 @@ internal static class ModelLoader
             served.IsReady = true;
             log($"loaded '{source.Name}' v{source.Version} from {source.Path} on {model.Device} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms; " +
                 (signature.IsBatchable ? $"batching up to {options.MaxBatchRows} rows" : "not batchable (no symbolic dimension 0): one request at a time") +
-                (served.Embeddings is { } e ? $"; text endpoints on (vocabulary {e.Source.VocabularyPath}, {e.Model.Pooling} pooling, up to {e.Model.MaxSequenceLength} tokens)" : ""));
+                (served.Embeddings is { } e ? $"; text endpoints on (vocabulary {e.Source.VocabularyPath}, {e.Model.Pooling} pooling, up to {e.Model.MaxSequenceLength} tokens)" : "") +
+                (served.Classifier is { } c ? $"; classifier endpoints on (vocabulary {c.Source.VocabularyPath}, labels {string.Join(", ", c.Labels)})" : ""));
             return served;
         }
         catch

@@ -44,6 +44,9 @@ internal sealed class ServedModel : IDisposable
     /// <summary>The model's text side (<c>/embed</c>, <c>/v1/embeddings</c>, <c>/tokenize</c>), when it is served with a tokenizer.</summary>
     public EmbeddingEndpoint? Embeddings { get; set; }
 
+    /// <summary>The model's classification side (<c>/predict</c>, <c>/rerank</c>), when it is a text model with a <c>[batch, labels]</c> output.</summary>
+    public Classification.ClassifierEndpoint? Classifier { get; set; }
+
     /// <summary>Set once the model has been warmed up and its workers started.</summary>
     public bool IsReady { get; set; }
 

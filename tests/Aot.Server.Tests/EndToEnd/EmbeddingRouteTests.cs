@@ -20,18 +20,8 @@ public sealed class EmbeddingRouteTests(EmbeddingServerFixture fixture) : IClass
 
     private static ReferenceData MiniLm => ReferenceData.Load("minilm");
 
-    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, string json, string? model = null)
-    {
-        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (model is not null)
-        {
-            message.Headers.Add("X-Model", model);
-        }
-
-        using HttpResponseMessage response = await Http.SendAsync(message);
-        string text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
-    }
+    private Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, string json, string? model = null) =>
+        TeiHttp.PostAsync(Http, path, json, model);
 
     private async Task<float[]> EmbedAsync(string path, string json, string? model = null)
     {
