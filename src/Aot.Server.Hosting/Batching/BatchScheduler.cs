@@ -73,7 +73,7 @@ internal sealed class BatchScheduler
         long rows = 0, longest = 0;
         foreach (InferenceRequest request in batch)
         {
-            long length = PaddedLength.Of(_signature, request);
+            long length = request.PaddedLength;
             real += request.Rows * length;
             rows += request.Rows;
             longest = Math.Max(longest, length);
@@ -141,7 +141,6 @@ internal sealed class BatchScheduler
                 }
 
                 request.EnqueuedAt = Stopwatch.GetTimestamp();
-                request.PaddedLength = _pad ? PaddedLength.Of(_signature, request) : 0;
                 _queue.Enqueue(request);
                 if (_gatherers > 0)
                 {

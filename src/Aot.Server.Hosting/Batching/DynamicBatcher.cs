@@ -111,6 +111,9 @@ internal sealed class DynamicBatcher : IDisposable
             return SubmitResult.Refused;
         }
 
+        // Batch forming and the token metrics both need it: measured once, from the validated shapes.
+        request.PaddedLength = _options.PadSequences ? PaddedLength.Of(_signature, request) : 0;
+
         if (request.HasBorrowedInputs)
         {
             // Borrowed bytes may only be read while the caller's buffer lives: inline now, or copied before queueing.

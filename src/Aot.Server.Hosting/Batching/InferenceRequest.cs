@@ -33,7 +33,7 @@ internal abstract class InferenceRequest
     /// <summary>Which outputs the client asked for (all when it named none).</summary>
     public bool[] SelectedOutputs { get; }
 
-    /// <summary>Its <see cref="Batching.PaddedLength"/>, set when it is queued on a padding model (0 otherwise).</summary>
+    /// <summary>Its <see cref="Batching.PaddedLength"/>, set when it is submitted to a padding model (0 otherwise).</summary>
     public long PaddedLength { get; internal set; }
 
     /// <summary>Rows along dimension 0 (1 for models that are not batched).</summary>

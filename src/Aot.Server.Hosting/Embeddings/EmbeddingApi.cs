@@ -219,7 +219,7 @@ internal sealed class EmbeddingApi
         {
             ClassifierEndpoint classifier = _classification.Find(requested) ?? _classification.Endpoints[0];
             IEnumerable<string> models = _endpoints.Select(static e => e.Served.Name).Concat(_classification.Endpoints.Select(static e => e.Served.Name));
-            return EmbeddingResponses.WriteBytesAsync(context, 200, ClassificationResponses.WriteInfo(classifier, models));
+            return HttpJson.WriteAsync(context, 200, ClassificationResponses.WriteInfo(classifier, models));
         }
 
         EmbeddingEndpoint endpoint;
@@ -232,7 +232,7 @@ internal sealed class EmbeddingApi
             return EmbeddingResponses.WriteErrorAsync(context, openAI: false, ex.StatusCode, ex.ErrorType, ex.Message);
         }
 
-        return EmbeddingResponses.WriteBytesAsync(context, 200, EmbeddingInfo.Write(endpoint, _endpoints));
+        return HttpJson.WriteAsync(context, 200, EmbeddingInfo.Write(endpoint, _endpoints));
     }
 
     /// <summary>OpenAI's model list: the served text models (the ones <c>/v1/embeddings</c> takes).</summary>

@@ -73,15 +73,6 @@ internal static class EmbeddingResponses
             JsonSerializer.Serialize(json, value, typeInfo);
         }
 
-        return WriteBytesAsync(context, status, buffer);
-    }
-
-    public static Task WriteBytesAsync(HttpContext context, int status, ArrayBufferWriter<byte> buffer)
-    {
-        HttpResponse response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength = buffer.WrittenCount;
-        return response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+        return HttpJson.WriteAsync(context, status, buffer);
     }
 }

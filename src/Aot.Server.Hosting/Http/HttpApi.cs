@@ -258,10 +258,6 @@ internal sealed class HttpApi
             write(json, state);
         }
 
-        HttpResponse response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength = buffer.WrittenCount;
-        return response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+        return HttpJson.WriteAsync(context, status, buffer);
     }
 }

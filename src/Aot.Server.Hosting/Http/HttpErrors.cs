@@ -18,16 +18,13 @@ internal static class HttpErrors
             return Task.CompletedTask;
         }
 
-        response.StatusCode = status;
-        response.ContentType = "application/json";
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(128 + message.Length);
         using (var json = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
         {
             JsonSerializer.Serialize(json, new ErrorDocument(message), ServerJsonContext.Default.ErrorDocument);
         }
 
-        response.ContentLength = buffer.WrittenCount;
-        return response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+        return HttpJson.WriteAsync(context, status, buffer);
     }
 
     /// <summary>Maps a failure to its status and message. Bad input is never a 500.</summary>
