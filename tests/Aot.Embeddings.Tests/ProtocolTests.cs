@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Aot.Embeddings.Protocol;
+using Aot.Runtime;
 
 namespace Aot.Embeddings.Tests;
 
@@ -154,5 +155,35 @@ public class ProtocolTests(Models models)
         float[] alone = models.MiniLm.Embed("third", new EmbedOptions { Normalize = false, Dimensions = 16 });
         Assert.Equal(16, second.Vectors[0].Length);
         VectorAssert.Close(alone, second.Vectors[0], "row 2");
+    }
+
+    [Fact]
+    public void A_job_run_in_length_groups_pools_each_text_to_its_own_place_with_the_vector_of_the_whole_job()
+    {
+        // The server's split: runs of similar length (LengthGroups), each written and pooled by row index.
+        EmbeddingService service = Service();
+        string[] texts = ["a", "a much longer text that takes many more tokens than the first one does", "mid length text", "b", "another long text with quite a few words in it for the model"];
+        EmbeddingJob job = service.Prepare(new EmbedRequest { Inputs = new EmbeddingInputs([.. texts], false) });
+        int[] ends = LengthGroups.Plan([.. job.Rows.Select(r => r.Length)], maxRows: 32, maxTokens: 16384, runOverheadTokens: 0, out int[] order);
+        Assert.True(ends.Length > 1, "the texts were not split");
+        using ModelRunner runner = models.MiniLm.OnnxModel.CreateRunner();
+        ModelMetadata metadata = models.MiniLm.OnnxModel.Metadata;
+        int Input(string name) => metadata.Inputs.Single(i => i.Name == name).Index;
+        int hiddenOutput = metadata.Outputs.First(o => o.Shape.Count == 3).Index;
+        for (int r = 0, start = 0; r < ends.Length; start = ends[r++])
+        {
+            int[] rows = order[start..ends[r]];
+            int length = job.LongestOf(rows);
+            long[] shape = [rows.Length, length];
+            job.WriteInputs(rows, runner.GetInputBuffer<long>(Input("input_ids"), shape), runner.GetInputBuffer<long>(Input("attention_mask"), shape), length, paddingId: 0);
+            runner.GetInputBuffer<long>(Input("token_type_ids"), shape).Clear();
+            runner.Run();
+            job.PoolFrom(rows, runner.GetOutput<float>(hiddenOutput), length, models.MiniLm.HiddenSize, models.MiniLm.Pooling);
+        }
+
+        for (int i = 0; i < texts.Length; i++)
+        {
+            VectorAssert.Close(models.MiniLm.Embed(texts[i]), job.Vectors[i], $"text {i}");
+        }
     }
 }

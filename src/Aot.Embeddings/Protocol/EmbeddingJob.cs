@@ -26,6 +26,8 @@ public sealed class EmbeddingJob
         }
     }
 
+    private int[]? _allRows;
+
     /// <summary>One row of token ids per text (<c>[CLS]</c> … <c>[SEP]</c>), in input order.</summary>
     public IReadOnlyList<ReadOnlyMemory<long>> Rows { get; }
 
@@ -50,7 +52,7 @@ public sealed class EmbeddingJob
     /// <summary>Tokens over all rows, special tokens included (OpenAI <c>usage</c>; TEI counts the same way).</summary>
     public int PromptTokens { get; }
 
-    /// <summary>Tokens in the longest row: the sequence length of this job's own inputs (<see cref="WriteInputs"/>).</summary>
+    /// <summary>Tokens in the longest row: the sequence length of this job's own inputs (<see cref="WriteInputs(Span{long}, Span{long}, int, long)"/>).</summary>
     public int LongestRow { get; }
 
     /// <summary>The results, filled by <see cref="PoolFrom(EmbeddingRunner, int)"/> or <see cref="PoolFrom(ReadOnlySpan{float}, int, int, PoolingMode)"/>.</summary>
@@ -79,15 +81,49 @@ public sealed class EmbeddingJob
     /// <param name="attentionMask">Destination of <c>attention_mask</c>, the same size.</param>
     /// <param name="sequenceLength">Tokens per row: <see cref="LongestRow"/>, or more (a model with a fixed sequence length).</param>
     /// <param name="paddingId">The tokenizer's <c>[PAD]</c> id.</param>
-    public void WriteInputs(Span<long> inputIds, Span<long> attentionMask, int sequenceLength, long paddingId)
+    public void WriteInputs(Span<long> inputIds, Span<long> attentionMask, int sequenceLength, long paddingId) =>
+        WriteInputs(AllRows, inputIds, attentionMask, sequenceLength, paddingId);
+
+    /// <summary>
+    /// Writes some of this job's rows (<paramref name="rows"/>, indices into <see cref="Rows"/>, in that order) as an
+    /// encoder batch of their own: one run of a job split by length (<see cref="LengthGroups"/>).
+    /// </summary>
+    /// <param name="rows">The rows to write, as indices into <see cref="Rows"/>.</param>
+    /// <param name="inputIds">Destination of <c>input_ids</c>: <paramref name="rows"/>.Length × <paramref name="sequenceLength"/> values.</param>
+    /// <param name="attentionMask">Destination of <c>attention_mask</c>, the same size.</param>
+    /// <param name="sequenceLength">Tokens per row: at least the longest of these rows.</param>
+    /// <param name="paddingId">The tokenizer's <c>[PAD]</c> id.</param>
+    public void WriteInputs(ReadOnlySpan<int> rows, Span<long> inputIds, Span<long> attentionMask, int sequenceLength, long paddingId)
     {
         int length = sequenceLength;
-        long values = (long)Rows.Count * length;
-        if (length < LongestRow || inputIds.Length != values || attentionMask.Length != values)
-            throw new ArgumentException($"The job's inputs are {Rows.Count} rows of {length} tokens (at least {LongestRow}) = {values} values; the destinations hold {inputIds.Length} and {attentionMask.Length}.");
-        for (int r = 0; r < Rows.Count; r++)
-            EncoderRows.Write(Rows[r].Span, inputIds.Slice(r * length, length), attentionMask.Slice(r * length, length), paddingId);
+        long values = (long)rows.Length * length;
+        int longest = LongestOf(rows);
+        if (length < longest || inputIds.Length != values || attentionMask.Length != values)
+            throw new ArgumentException($"The inputs are {rows.Length} rows of {length} tokens (at least {longest}) = {values} values; the destinations hold {inputIds.Length} and {attentionMask.Length}.");
+        for (int r = 0; r < rows.Length; r++)
+            EncoderRows.Write(Rows[rows[r]].Span, inputIds.Slice(r * length, length), attentionMask.Slice(r * length, length), paddingId);
     }
+
+    /// <summary>Tokens in the longest of the given rows (indices into <see cref="Rows"/>).</summary>
+    public int LongestOf(ReadOnlySpan<int> rows)
+    {
+        int longest = 0;
+        foreach (int row in rows)
+            longest = Math.Max(longest, Rows[row].Length);
+        return longest;
+    }
+
+    /// <summary>Tokens in the given rows (indices into <see cref="Rows"/>), padding not counted.</summary>
+    public int TokensOf(ReadOnlySpan<int> rows)
+    {
+        int tokens = 0;
+        foreach (int row in rows)
+            tokens += Rows[row].Length;
+        return tokens;
+    }
+
+    /// <summary>Every row's index, in order: the whole job as one run.</summary>
+    public ReadOnlySpan<int> AllRows => _allRows ??= Enumerable.Range(0, Rows.Count).ToArray();
 
     /// <summary>
     /// Pools this job's rows from hidden states laid out <c>[rows, <paramref name="sequenceLength"/>, <paramref name="hiddenSize"/>]</c>
@@ -97,28 +133,37 @@ public sealed class EmbeddingJob
     /// <param name="sequenceLength">Tokens per row in <paramref name="hidden"/> (at least <see cref="LongestRow"/>).</param>
     /// <param name="hiddenSize">Values per token.</param>
     /// <param name="mode">Mean or CLS.</param>
-    public void PoolFrom(ReadOnlySpan<float> hidden, int sequenceLength, int hiddenSize, PoolingMode mode)
+    public void PoolFrom(ReadOnlySpan<float> hidden, int sequenceLength, int hiddenSize, PoolingMode mode) =>
+        PoolFrom(AllRows, hidden, sequenceLength, hiddenSize, mode);
+
+    /// <summary>
+    /// Pools some of this job's rows (<paramref name="rows"/>, indices into <see cref="Rows"/>) from the hidden states of
+    /// the run they were written to by <see cref="WriteInputs(ReadOnlySpan{int}, Span{long}, Span{long}, int, long)"/>,
+    /// laid out <c>[rows.Length, <paramref name="sequenceLength"/>, <paramref name="hiddenSize"/>]</c>; each result goes to
+    /// its text's place in <see cref="Vectors"/> (or <see cref="TokenVectors"/>). Runs of one job may pool concurrently:
+    /// they write disjoint entries.
+    /// </summary>
+    public void PoolFrom(ReadOnlySpan<int> rows, ReadOnlySpan<float> hidden, int sequenceLength, int hiddenSize, PoolingMode mode)
     {
         int rowValues = sequenceLength * hiddenSize;
-        if (sequenceLength < LongestRow || hidden.Length < (long)Vectors.Length * rowValues)
-            throw new ArgumentException($"The hidden states hold {hidden.Length} values; {Vectors.Length} rows of {LongestRow}+ tokens x {hiddenSize} were expected (sequence length given: {sequenceLength}).", nameof(hidden));
-        if (AllTokens)
+        int longest = LongestOf(rows);
+        if (sequenceLength < longest || hidden.Length < (long)rows.Length * rowValues)
+            throw new ArgumentException($"The hidden states hold {hidden.Length} values; {rows.Length} rows of {longest}+ tokens x {hiddenSize} were expected (sequence length given: {sequenceLength}).", nameof(hidden));
+        for (int r = 0; r < rows.Length; r++)
         {
-            for (int i = 0; i < TokenVectors.Length; i++)
+            int i = rows[r];
+            ReadOnlySpan<float> row = hidden.Slice(r * rowValues, rowValues);
+            if (AllTokens)
             {
                 var tokens = new float[Rows[i].Length][];
                 for (int t = 0; t < tokens.Length; t++)
-                    tokens[t] = hidden.Slice((i * rowValues) + (t * hiddenSize), hiddenSize).ToArray();
+                    tokens[t] = row.Slice(t * hiddenSize, hiddenSize).ToArray();
                 TokenVectors[i] = tokens;
+                continue;
             }
 
-            return;
-        }
-
-        for (int i = 0; i < Vectors.Length; i++)
-        {
             float[] vector = Vectors[i] ??= new float[Dimensions];
-            EmbeddingPooling.Pool(hidden.Slice(i * rowValues, rowValues), hiddenSize, Rows[i].Length, mode, vector);
+            EmbeddingPooling.Pool(row, hiddenSize, Rows[i].Length, mode, vector);
             if (Normalize)
                 EmbeddingPooling.Normalize(vector);
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Aot.Embeddings;
 using Aot.Protocol;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
@@ -9,8 +10,8 @@ namespace Aot.Server.Batching;
 /// The one owner of a model's queue and of which worker does what: admission (queue or refuse, or lend an idle worker
 /// for a lone request) and batch forming (take the oldest live request, add compatible ones up to the row budget,
 /// wait up to the batching delay for more). On a padding model a batch is also bounded by padded tokens (rows × its
-/// longest request's length, <see cref="BatcherOptions.MaxBatchTokens"/>) and only takes requests in its seed's length
-/// bucket (<see cref="PaddedLength.Bucket"/>), so padding stays under half of each row. The seed is always the oldest
+/// longest request's length, <see cref="BatcherOptions.MaxBatchTokens"/>) and only takes a request whose length is close
+/// enough that the padding it adds costs less than a run of its own (<see cref="FitsPadded"/>). The seed is always the oldest
 /// live request: a request skipped for its length is the oldest (and seeds its own batch) once the requests queued before
 /// it are taken, so mixing long and short texts never makes one wait more than one batch behind those. Everything here happens under one lock, held only to link and unlink
 /// requests and workers; running batches happens outside it (<see cref="BatchExecution"/>).
@@ -25,6 +26,10 @@ namespace Aot.Server.Batching;
 /// </remarks>
 internal sealed class BatchScheduler
 {
+    // A run's fixed cost in padded token positions: a request joins a batch only while the padding it adds is below
+    // it. The same figure splits a text request into runs by length (LengthGroups), so the two agree.
+    private const long RunOverheadTokens = LengthGroups.DefaultRunOverheadTokens;
+
     private readonly object _gate = new();
     private readonly RequestQueue _queue = new();
     private readonly ServingSignature _signature;
@@ -59,7 +64,7 @@ internal sealed class BatchScheduler
     }
 
     /// <summary>
-    /// A padding model's batch in tokens: <paramref name="real"/> = Σ rows × own length, <paramref name="padded"/> =
+    /// A padding model's batch in tokens: <paramref name="real"/> = Σ <see cref="InferenceRequest.RealTokens"/>, <paramref name="padded"/> =
     /// rows × longest. False (nothing counted) for a model served without padding.
     /// </summary>
     public bool TryCountTokens(List<InferenceRequest> batch, out long real, out long padded)
@@ -73,10 +78,9 @@ internal sealed class BatchScheduler
         long rows = 0, longest = 0;
         foreach (InferenceRequest request in batch)
         {
-            long length = request.PaddedLength;
-            real += request.Rows * length;
+            real += request.RealTokens;
             rows += request.Rows;
-            longest = Math.Max(longest, length);
+            longest = Math.Max(longest, request.PaddedLength);
         }
 
         padded = rows * longest;
@@ -332,11 +336,11 @@ internal sealed class BatchScheduler
 
     /// <summary>
     /// Moves queued requests compatible with <paramref name="seed"/> into the batch while rows fit and, on a padding
-    /// model, while they are in the seed's length bucket and the padded tokens (rows × <paramref name="longest"/>) fit.
+    /// model, while the padded tokens (rows × <paramref name="longest"/>) fit and taking the request costs less padding
+    /// than running it apart would cost (<see cref="RunOverheadTokens"/>).
     /// </summary>
     private long Gather(InferenceRequest seed, List<InferenceRequest> batch, long rows, ref long longest, List<(InferenceRequest, RequestOutcome)> dropped)
     {
-        int bucket = PaddedLength.Bucket(seed.PaddedLength);
         InferenceRequest? candidate = _queue.Head;
         while (candidate is not null && rows < _options.MaxBatchRows)
         {
@@ -347,8 +351,7 @@ internal sealed class BatchScheduler
                 dropped.Add((candidate, outcome));
             }
             else if (rows + candidate.Rows <= _options.MaxBatchRows
-                && (!_pad || (PaddedLength.Bucket(candidate.PaddedLength) == bucket
-                    && (rows + candidate.Rows) * Math.Max(longest, candidate.PaddedLength) <= _maxTokens))
+                && (!_pad || FitsPadded(rows, longest, candidate))
                 && BatchPlan.AreCompatible(_signature, seed, candidate, _options.PadSequences))
             {
                 _queue.Remove(candidate);
@@ -361,6 +364,20 @@ internal sealed class BatchScheduler
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Whether a padding batch of <paramref name="rows"/> padded to <paramref name="longest"/> takes
+    /// <paramref name="candidate"/>: the padded tokens stay within the budget, and the padding it adds (its rows
+    /// padded to the batch's length, or the batch's rows padded to its length) is no more than a run's fixed cost, the
+    /// price of running it in a batch of its own.
+    /// </summary>
+    private bool FitsPadded(long rows, long longest, InferenceRequest candidate)
+    {
+        long length = Math.Max(longest, candidate.PaddedLength);
+        long padded = (rows + candidate.Rows) * length;
+        long added = padded - (rows * longest) - (candidate.Rows * candidate.PaddedLength);
+        return padded <= _maxTokens && added <= RunOverheadTokens;
     }
 
     private static bool IsDead(InferenceRequest request, out RequestOutcome outcome)

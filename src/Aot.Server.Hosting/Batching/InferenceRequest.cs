@@ -36,6 +36,13 @@ internal abstract class InferenceRequest
     /// <summary>Its <see cref="Batching.PaddedLength"/>, set when it is submitted to a padding model (0 otherwise).</summary>
     public long PaddedLength { get; internal set; }
 
+    /// <summary>
+    /// Tokens of real content in its <see cref="PaddedLength"/> × <see cref="Rows"/> positions, for the padding metric:
+    /// all of them for a tensor request (the batcher cannot see padding its client did); a text request knows its rows'
+    /// own lengths.
+    /// </summary>
+    public virtual long RealTokens => Rows * PaddedLength;
+
     /// <summary>Rows along dimension 0 (1 for models that are not batched).</summary>
     public long Rows => Signature.IsBatchable ? Inputs[0].Shape[0] : 1;
 
@@ -106,6 +113,12 @@ internal abstract class InferenceRequest
         _metrics.RequestDuration.ObserveTicks(Stopwatch.GetTimestamp() - ReceivedAt);
         Recycle();
     }
+
+    /// <summary>
+    /// Ends the life of a further part of a request that was split into several runs (a text request's length groups):
+    /// returns it to its pool without recording anything, since the request's first part carries its outcome.
+    /// </summary>
+    public void ReleasePart() => Recycle();
 
     /// <summary>Clears the transport's state (after <see cref="ResetState"/>) and returns the object to its pool.</summary>
     protected abstract void Recycle();

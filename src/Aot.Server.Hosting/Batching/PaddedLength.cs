@@ -1,4 +1,3 @@
-using System.Numerics;
 using Aot.Server.Models;
 
 namespace Aot.Server.Batching;
@@ -7,7 +6,6 @@ namespace Aot.Server.Batching;
 /// "Tokens" for any padded model, derived from tensors alone: a request's length is the product of its inputs'
 /// paddable (symbolic, non-batch) dimensions — the sequence length for a text encoder — taking the largest over its
 /// inputs; a batch costs rows × its longest request's length, because the batcher pads every row to that.
-/// Requests are grouped by length in power-of-two buckets, so a row is padded to at most twice its own length.
 /// </summary>
 internal static class PaddedLength
 {
@@ -32,7 +30,4 @@ internal static class PaddedLength
 
         return longest;
     }
-
-    /// <summary>The bucket of a length: lengths 1, 2, 3–4, 5–8, … 257–512 … share one each.</summary>
-    public static int Bucket(long length) => length <= 1 ? 0 : 64 - BitOperations.LeadingZeroCount((ulong)(length - 1));
 }

@@ -83,6 +83,7 @@ internal sealed class EmbeddingApi
         bool openAI = kind == Kind.OpenAI;
         EmbeddingEndpoint? endpoint = null;
         EmbeddingInferenceRequest? request = null;
+        EmbeddingInferenceRequest[]? parts = null;
         RequestOutcome outcome = RequestOutcome.Success;
         try
         {
@@ -114,11 +115,16 @@ internal sealed class EmbeddingApi
             }
 
             long tokenized = Stopwatch.GetTimestamp();
-            request = Rent(endpoint, received, context);
-            HttpDeadline.Apply(context.Request, request);
-            request.SetJob(job);
-
-            await request.RunAsync().ConfigureAwait(false);
+            parts = Split(endpoint, job, received, context);
+            request = parts[0];
+            if (parts.Length == 1)
+            {
+                await request.RunAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await AwaitedInferenceRequest.RunAllAsync(parts).ConfigureAwait(false);
+            }
 
             Utf8JsonWriter json = request.Json;
             switch (kind)
@@ -140,7 +146,7 @@ internal sealed class EmbeddingApi
             headers["x-compute-tokens"] = job.PromptTokens.ToString(CultureInfo.InvariantCulture);
             headers["x-tokenization-time"] = Milliseconds(tokenized - received);
             headers["x-queue-time"] = Milliseconds(request.QueueTicks);
-            headers["x-inference-time"] = Milliseconds(request.ComputeTicks);
+            headers["x-inference-time"] = Milliseconds(parts.Sum(static part => part.ComputeTicks));
             headers["x-total-time"] = Milliseconds(Stopwatch.GetTimestamp() - received);
             response.StatusCode = 200;
             response.ContentType = "application/json";
@@ -164,7 +170,31 @@ internal sealed class EmbeddingApi
             {
                 (request ?? Rent(endpoint!, received, context)).Release(outcome);
             }
+
+            for (int p = 1; p < (parts?.Length ?? 0); p++)
+            {
+                parts![p].ReleasePart();
+            }
         }
+    }
+
+    /// <summary>
+    /// The job as the encoder runs it: one request per run of texts of similar length (<see cref="EmbeddingEndpoint.PlanRuns"/>),
+    /// so a few long texts do not pad every short one to their length; usually one.
+    /// </summary>
+    private static EmbeddingInferenceRequest[] Split(EmbeddingEndpoint endpoint, EmbeddingJob job, long received, HttpContext context)
+    {
+        int[] ends = endpoint.PlanRuns(job, out int[] order);
+        var parts = new EmbeddingInferenceRequest[ends.Length];
+        for (int p = 0, start = 0; p < ends.Length; start = ends[p++])
+        {
+            EmbeddingInferenceRequest part = Rent(endpoint, received, context);
+            HttpDeadline.Apply(context.Request, part);
+            part.SetJob(job, order.AsMemory(start, ends[p] - start));
+            parts[p] = part;
+        }
+
+        return parts;
     }
 
     private static EmbeddingInferenceRequest Rent(EmbeddingEndpoint endpoint, long received, HttpContext context)

@@ -44,6 +44,22 @@ internal sealed class EmbeddingEndpoint : IDisposable
         ? Served.Batcher.Options.MaxBatchTokens
         : (long)Served.Batcher.Options.MaxBatchRows * Model.MaxSequenceLength;
 
+    /// <summary>
+    /// Plans a job's encoder runs: its texts sorted by length into <paramref name="order"/>, cut into runs of similar
+    /// length within the batcher's row and token budgets (<see cref="LengthGroups"/>); returns each run's end in it.
+    /// </summary>
+    public int[] PlanRuns(EmbeddingJob job, out int[] order)
+    {
+        var lengths = new int[job.Rows.Count];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            lengths[i] = FixedSequenceLength > 0 ? FixedSequenceLength : job.Rows[i].Length;
+        }
+
+        BatcherOptions options = Served.Batcher.Options;
+        return LengthGroups.Plan(lengths, options.MaxBatchRows, MaxBatchTokens, LengthGroups.DefaultRunOverheadTokens, out order);
+    }
+
     /// <summary>TEI's <c>x-compute-type</c>: the device the model runs on.</summary>
     public string ComputeType { get; }
 

@@ -8,34 +8,41 @@ using Aot.Protocol;
 namespace Aot.Server.Embeddings;
 
 /// <summary>
-/// A tokenized embedding request on its way through the model's batcher: its rows become the encoder's inputs
-/// (<c>[rows, longest]</c>, padded further by the batcher to the batch's longest), and on the worker thread its rows of
-/// the hidden state are pooled straight from the batch output into the job's vectors (no copy of the hidden state).
-/// Pooled per model with its response buffer.
+/// One encoder run's worth of an embedding request on its way through the model's batcher: some of its job's rows
+/// (all of them, or one length group of a request split by <see cref="Aot.Embeddings.LengthGroups"/>) become the
+/// encoder's inputs (<c>[rows, longest]</c>, padded further by the batcher to the batch's longest), and on the worker
+/// thread their rows of the hidden state are pooled straight from the batch output into the job's vectors (no copy of
+/// the hidden state). Pooled per model with its response buffer (the first part of a request writes the answer).
 /// </summary>
 internal sealed class EmbeddingInferenceRequest : TextInferenceRequest
 {
     private readonly EmbeddingEndpoint _endpoint;
     private EmbeddingJob? _job;
+    private ReadOnlyMemory<int> _rows;
+    private long _realTokens;
 
     public EmbeddingInferenceRequest(EmbeddingEndpoint endpoint) : base(endpoint.Served) => _endpoint = endpoint;
 
     /// <summary>The job being served.</summary>
     public EmbeddingJob Job => _job ?? throw new InvalidOperationException("No job was set on this request.");
 
-    /// <summary>Lays the job's rows out as the encoder's inputs.</summary>
-    public void SetJob(EmbeddingJob job)
+    public override long RealTokens => _realTokens;
+
+    /// <summary>Lays the job's rows given by <paramref name="rows"/> (indices into its rows) out as the encoder's inputs.</summary>
+    public void SetJob(EmbeddingJob job, ReadOnlyMemory<int> rows)
     {
         _job = job;
+        _rows = rows;
+        _realTokens = job.TokensOf(rows.Span);
         BertSignature signature = _endpoint.Model.Signature;
-        int rows = job.Rows.Count;
-        int length = _endpoint.FixedSequenceLength > 0 ? _endpoint.FixedSequenceLength : job.LongestRow;
-        Span<long> ids = Input(signature.InputIdsIndex, rows, length);
-        Span<long> mask = Input(signature.AttentionMaskIndex, rows, length);
-        job.WriteInputs(ids, mask, length, _endpoint.Model.Tokenizer.PaddingId);
+        int count = rows.Length;
+        int length = _endpoint.FixedSequenceLength > 0 ? _endpoint.FixedSequenceLength : job.LongestOf(rows.Span);
+        Span<long> ids = Input(signature.InputIdsIndex, count, length);
+        Span<long> mask = Input(signature.AttentionMaskIndex, count, length);
+        job.WriteInputs(rows.Span, ids, mask, length, _endpoint.Model.Tokenizer.PaddingId);
         if (signature.TokenTypeIdsIndex >= 0)
         {
-            Input(signature.TokenTypeIdsIndex, rows, length).Clear(); // one segment
+            Input(signature.TokenTypeIdsIndex, count, length).Clear(); // one segment
         }
 
         SelectedOutputs[signature.OutputIndex] = true;
@@ -52,7 +59,7 @@ internal sealed class EmbeddingInferenceRequest : TextInferenceRequest
                 throw new InvalidOperationException($"the hidden state came back as {Models.ServingSignature.FormatShape(batchShape)}; [batch, sequence, {signature.HiddenSize}] was expected");
             }
 
-            Job.PoolFrom(MemoryMarshal.Cast<byte, float>(hidden), checked((int)batchShape[1]), signature.HiddenSize, _endpoint.Model.Pooling);
+            Job.PoolFrom(_rows.Span, MemoryMarshal.Cast<byte, float>(hidden), checked((int)batchShape[1]), signature.HiddenSize, _endpoint.Model.Pooling);
         }
         catch (Exception ex)
         {
@@ -67,6 +74,8 @@ internal sealed class EmbeddingInferenceRequest : TextInferenceRequest
     {
         ResetText();
         _job = null;
+        _rows = default;
+        _realTokens = 0;
         _endpoint.Requests.Return(this);
     }
 }

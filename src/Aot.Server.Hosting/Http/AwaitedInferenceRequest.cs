@@ -35,10 +35,50 @@ internal abstract class AwaitedInferenceRequest(ServedModel model) : InferenceRe
     /// here on the request thread (see <see cref="DynamicBatcher.Submit"/>).
     /// </summary>
     /// <exception cref="InferenceException">Invalid (400), refused (queue full: 429, shutting down: 503) or failed (its code).</exception>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its state machine is pooled: no allocation per request
-    public async ValueTask RunAsync()
+    public ValueTask RunAsync()
     {
         Model.Batcher.Submit(this, mayRunInline: true);
+        return WaitAsync();
+    }
+
+    /// <summary>
+    /// Runs the parts of one request (e.g. a text request split into runs by length) through their model's batcher
+    /// together: all are queued before any is awaited, so the workers batch them (with each other's and other
+    /// requests' rows) and run them in parallel. Returns once every part is done — never while one still runs, so the
+    /// caller may recycle them all — and throws the first part's failure, if any.
+    /// </summary>
+    /// <exception cref="InferenceException">A part was invalid, refused or failed (the first such, in order).</exception>
+    public static async Task RunAllAsync(IReadOnlyList<AwaitedInferenceRequest> parts)
+    {
+        foreach (AwaitedInferenceRequest part in parts)
+        {
+            part.Model.Batcher.Submit(part, mayRunInline: false);
+        }
+
+        InferenceException? failure = null;
+        foreach (AwaitedInferenceRequest part in parts)
+        {
+            try
+            {
+                await part.WaitAsync().ConfigureAwait(false);
+            }
+            catch (InferenceException ex)
+            {
+                failure ??= ex;
+            }
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>Waits for the answer of a submitted request.</summary>
+    /// <exception cref="InferenceException">The request was invalid, refused or failed.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its state machine is pooled: no allocation per request
+    private async ValueTask WaitAsync()
+    {
         if (!await new ValueTask<bool>(this, _completion.Version).ConfigureAwait(false))
         {
             throw new InferenceException(FailureCode, FailureMessage!);

@@ -46,7 +46,7 @@ internal static class PrometheusTextWriter
         WriteHistogram(text, "aot_compute_duration_seconds", "Time of one batch run in ONNX Runtime.", models, static m => m.ComputeDuration);
         WriteHistogram(text, "aot_batch_size", "Rows per batch run.", models, static m => m.BatchSize);
         WriteHistogram(text, "aot_batch_padding_ratio", "Share of a padded batch's tokens (rows x longest request) that is padding.", models, static m => m.PaddingRatio);
-        WriteCounter(text, "aot_batch_tokens_total", "Tokens requests brought to padded batches (rows x own padded-dimension length).", models, static m => m.Tokens);
+        WriteCounter(text, "aot_batch_tokens_total", "Real tokens requests brought to padded batches: a text request's own token counts, a tensor request's rows x own padded-dimension length.", models, static m => m.Tokens);
         WriteCounter(text, "aot_batch_padded_tokens_total", "Tokens padded batches computed (rows x longest), padding included.", models, static m => m.PaddedTokens);
         WriteGauge(text, "aot_queue_depth", "Requests waiting in the model's queue.", models, static m => m.QueueDepth());
         WriteGauge(text, "aot_inflight_requests", "Requests admitted and not yet answered.", models, static m => m.InFlight());

@@ -202,4 +202,34 @@ public sealed class EmbeddingRouteTests(EmbeddingServerFixture fixture) : IClass
         Assert.Equal(("arctic", "cls"), ((string?)arctic["model_id"], (string?)arctic["model_type"]!["embedding"]!["pooling"]));
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/models/tiny/info")).StatusCode);
     }
+
+    [Fact]
+    public async Task Texts_of_mixed_lengths_run_in_length_groups_with_the_vectors_they_get_alone()
+    {
+        // One request, 12 texts of 3-93 tokens: padded as one batch, 70 % of the positions would be padding.
+        int[] words = [1, 2, 40, 3, 90, 41, 1, 91, 2, 42, 3, 4];
+        string[] texts = [.. words.Select((n, i) => string.Join(' ', Enumerable.Range(0, n).Select(w => (w + i) % 3 == 0 ? "river" : "stone")))];
+        (long realBefore, long paddedBefore, long batchesBefore) = await TokenCountersAsync();
+
+        (HttpStatusCode status, JsonNode? body) = await PostAsync("/embed", JsonSerializer.Serialize(new { inputs = texts }));
+        Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
+        (long realAfter, long paddedAfter, long batchesAfter) = await TokenCountersAsync();
+
+        long real = realAfter - realBefore, padded = paddedAfter - paddedBefore;
+        Assert.Equal(words.Sum() + (2 * words.Length), real); // [CLS] and [SEP] on each
+        Assert.True(batchesAfter - batchesBefore >= 3, $"{batchesAfter - batchesBefore} runs: the texts were not split by length");
+        Assert.True(padded <= real * 1.15, $"{padded} padded positions for {real} tokens");
+        for (int i = 0; i < texts.Length; i++)
+        {
+            float[] alone = await EmbedAsync("/embed", JsonSerializer.Serialize(new { inputs = texts[i] }));
+            VectorAssert.Close(alone, Floats(body![i]), $"text {i} ({words[i]} words)");
+        }
+    }
+
+    private async Task<(long Real, long Padded, long Batches)> TokenCountersAsync()
+    {
+        string[] lines = (await Http.GetStringAsync("/metrics")).Split('\n');
+        long Value(string name) => long.Parse(lines.Single(l => l.StartsWith(name + "{model=\"minilm\",", StringComparison.Ordinal)).Split(' ')[1]);
+        return (Value("aot_batch_tokens_total"), Value("aot_batch_padded_tokens_total"), Value("aot_batch_size_count"));
+    }
 }

@@ -8,7 +8,7 @@ namespace Aot.Server.Tests.Unit;
 
 /// <summary>
 /// Token-budget batching on a padded BERT (input_ids [batch, sequence]): batches bounded by rows × longest, requests
-/// grouped by length bucket, and long and short requests mixed never leave a short one more than one batch behind.
+/// taken only while the padding they add is below a run's cost, and long and short requests mixed never leave a short one more than one batch behind.
 /// Deterministic: every request is queued behind a held first run.
 /// </summary>
 public sealed class TokenBudgetBatchingTests : IDisposable
@@ -75,8 +75,18 @@ public sealed class TokenBudgetBatchingTests : IDisposable
     public async Task Long_and_short_requests_mixed_are_batched_by_length_and_shorts_wait_one_batch_at_most()
     {
         (List<long[]> shapes, _, _) = await RunQueuedAsync(16384, 100, 5, 120, 6, 7, 90, 3);
-        // The oldest (100 tokens) seeds a batch of the 65–128 bucket; the shorts, all queued behind it, run next, together.
-        Assert.Equal([[3, 120], [3, 7], [1, 3]], shapes.Select(s => s.ToArray()));
+        // The oldest (100 tokens) seeds a batch and takes the long ones (120 adds 20 padded tokens, 90 adds 30: under a
+        // run's cost of 32); a short one would add 95+; the shorts, all queued behind it, run next, together.
+        Assert.Equal([[3, 120], [4, 7]], shapes.Select(s => s.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_request_joins_a_batch_only_while_the_padding_it_adds_costs_less_than_a_run()
+    {
+        // 8 rows of 20 then one of 24: taking it pads 8 rows by 4 = 32 tokens, a run's cost: taken. A second of 28 would
+        // pad 9 rows by 4 (36): it runs apart, with the 29 (1 token of padding).
+        (List<long[]> shapes, _, _) = await RunQueuedAsync(16384, 20, 20, 20, 20, 20, 20, 20, 20, 24, 28, 29);
+        Assert.Equal([[9, 24], [2, 29]], shapes.Select(s => s.ToArray()));
     }
 
     [Fact]
