@@ -12,6 +12,8 @@ internal sealed class IoBindingManager : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;
+    private readonly string? _arenasToShrink;
+    private RunOptions? _shrinkingRunOptions;
     private readonly BoundTensor[] _inputs;
     private readonly BoundTensor[] _outputs;
     private readonly OutputShapeResolver _shapes;
@@ -27,6 +29,7 @@ internal sealed class IoBindingManager : IDisposable
     {
         _session = model.Session;
         _runOptions = new RunOptions();
+        _arenasToShrink = ArenasOf(model);
         _inputs = inputs;
         _outputs = outputs;
         _shapes = new OutputShapeResolver(inputs, outputs);
@@ -48,7 +51,48 @@ internal sealed class IoBindingManager : IDisposable
     public void InputShapeChanged() => _entry = null;
 
     /// <summary>Runs the model on the current inputs.</summary>
-    public void Run()
+    public void Run() => Run(_runOptions);
+
+    /// <summary>
+    /// Runs the model, then gives back to the system what ONNX Runtime's memory arenas grew to beyond their first
+    /// region (run option <c>memory.enable_memory_arena_shrinkage</c>). The next run that needs more grows them again,
+    /// paying page faults: for after a burst, not for every run. Without an arena (CPU arena off) a plain run. The
+    /// bound buffers of every other input shape are dropped too.
+    /// </summary>
+    public void RunAndShrinkArenas()
+    {
+        if (_arenasToShrink is not null && _shrinkingRunOptions is null)
+        {
+            var options = new RunOptions();
+            options.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", _arenasToShrink);
+            _shrinkingRunOptions = options;
+        }
+
+        Run(_shrinkingRunOptions ?? _runOptions);
+        if (_entry is { } current)
+        {
+            _cache.DropAllBut(current); // the buffers of the burst's shapes go too
+        }
+    }
+
+    /// <summary>The arenas a shrinking run names: ORT refuses to shrink one that does not exist.</summary>
+    private static string? ArenasOf(OnnxModel model)
+    {
+        var arenas = new List<string>(2);
+        if (model.Options.CpuMemoryArena)
+        {
+            arenas.Add("cpu:0");
+        }
+
+        if (model.Device == DeviceKind.Cuda)
+        {
+            arenas.Add($"gpu:{model.DeviceId}");
+        }
+
+        return arenas.Count == 0 ? null : string.Join(';', arenas);
+    }
+
+    private void Run(RunOptions runOptions)
     {
         ShapeCache.Entry entry = _entry ?? SelectEntry();
         bool resolved = entry.OutputsNeedResolving;
@@ -71,11 +115,11 @@ internal sealed class IoBindingManager : IDisposable
 
         try
         {
-            _session.RunWithBinding(_runOptions, entry.Binding);
+            _session.RunWithBinding(runOptions, entry.Binding);
         }
         catch (OnnxRuntimeException) when (RetryWithoutLearnedShapes(entry))
         {
-            _session.RunWithBinding(_runOptions, entry.Binding);
+            _session.RunWithBinding(runOptions, entry.Binding);
         }
 
         if (entry.HasOrtOutputs)
@@ -90,6 +134,7 @@ internal sealed class IoBindingManager : IDisposable
         _entry = null;
         _cache.Dispose();
         _runOptions.Dispose();
+        _shrinkingRunOptions?.Dispose();
     }
 
     /// <summary>

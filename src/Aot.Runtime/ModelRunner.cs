@@ -131,6 +131,20 @@ public sealed unsafe class ModelRunner : IDisposable
         _bindings.Run();
     }
 
+    /// <summary>
+    /// Runs the model like <see cref="Run"/>, then returns to the system the memory ONNX Runtime's arenas grew to
+    /// beyond their first region (the CPU arena, and the GPU one on CUDA), which they otherwise keep for the life of
+    /// the model. Meant for the end of a burst of large batches — a server calls it on a small input once the model
+    /// has been idle — not for every run: the next large run grows the arena again, paying page faults.
+    /// </summary>
+    /// <exception cref="ModelInputException">An input was never set, or inputs disagree on a shared symbolic dimension.</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime failed while running the graph.</exception>
+    public void RunAndReleaseMemory()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _bindings.RunAndShrinkArenas();
+    }
+
     /// <summary>Number of input-shape combinations this runner holds bound (tests).</summary>
     internal int CachedShapeCount => _bindings.CachedShapeCount;
 

@@ -89,9 +89,14 @@ internal sealed class ShapeCache : IDisposable
     }
 
     /// <summary>Drops least recently used entries other than <paramref name="keep"/> until both bounds hold.</summary>
-    public void Trim(Entry keep)
+    public void Trim(Entry keep) => Trim(keep, _options.MaxEntries, _options.MaxBytes);
+
+    /// <summary>Drops every entry but <paramref name="keep"/>, and with them the buffers only they held.</summary>
+    public void DropAllBut(Entry keep) => Trim(keep, maxEntries: 1, maxBytes: 0);
+
+    private void Trim(Entry keep, int maxEntries, long maxBytes)
     {
-        while (_entries.Count > _options.MaxEntries || PooledBytes > _options.MaxBytes)
+        while (_entries.Count > maxEntries || PooledBytes > maxBytes)
         {
             Entry? oldest = null;
             foreach (Entry entry in _entries)

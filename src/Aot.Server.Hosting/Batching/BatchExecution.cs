@@ -80,6 +80,8 @@ internal sealed class BatchExecution(string modelName, ModelMetrics metrics, Bat
         try
         {
             worker.Plan.FillInputs(executor, batch, rows);
+            worker.HoldsMemory = true;
+            worker.LastRunAt = started;
             executor.Run();
         }
         catch (Exception ex)

@@ -60,7 +60,7 @@ internal sealed class BatchScheduler
         _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
         _inline = options.InlineLoneRequests && _maxDelayTicks == 0;
         _pad = options.PadSequences;
-        _maxTokens = options.PadSequences && options.MaxBatchTokens > 0 ? options.MaxBatchTokens : long.MaxValue;
+        _maxTokens = options.PadSequences && options.MaxBatchTokens > 0 ? options.MaxBatchTokens.Value : long.MaxValue;
     }
 
     /// <summary>
@@ -168,6 +168,26 @@ internal sealed class BatchScheduler
         lock (_gate)
         {
             return !_inline || _contended || _stopping || _idleCount == 0 || _queue.Head is not null ? null : _idle[--_idleCount];
+        }
+    }
+
+    /// <summary>
+    /// Takes a parked worker back off the idle stack for work of its own (the idle release); false when someone popped
+    /// it meanwhile (it was woken or lent): then it must not touch its executor, and waits to be woken as usual.
+    /// </summary>
+    public bool TryReclaim(BatchWorker worker)
+    {
+        lock (_gate)
+        {
+            int at = Array.IndexOf(_idle, worker, 0, _idleCount);
+            if (at < 0 || _stopping)
+            {
+                return false;
+            }
+
+            _idle[at] = _idle[--_idleCount];
+            _idle[_idleCount] = null!;
+            return true;
         }
     }
 

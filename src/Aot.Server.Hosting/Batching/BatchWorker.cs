@@ -24,6 +24,12 @@ internal sealed class BatchWorker(IModelExecutor executor, ServingSignature sign
 
     public Thread? Thread { get; set; }
 
+    /// <summary>A batch ran since this worker last gave its runtime's memory back (see <see cref="DynamicBatcher"/>'s idle release).</summary>
+    public bool HoldsMemory { get; set; }
+
+    /// <summary>Stopwatch timestamp of this worker's last batch (by its thread or a borrower).</summary>
+    public long LastRunAt { get; set; }
+
     public void Dispose()
     {
         Executor.Dispose();

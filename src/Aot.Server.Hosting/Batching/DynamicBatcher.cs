@@ -191,29 +191,66 @@ internal sealed class DynamicBatcher : IDisposable
     {
         foreach (BatchWorker worker in _workers)
         {
-            IModelExecutor executor = worker.Executor;
-            foreach (ServingTensor input in _signature.Inputs)
-            {
-                var shape = new long[input.Rank];
-                long elements = 1;
-                for (int d = 0; d < shape.Length; d++)
-                {
-                    shape[d] = input.Dims[d].IsFixed ? input.Dims[d].Value : 1;
-                    elements *= shape[d];
-                }
+            FillSmallestInputs(worker.Executor);
+            worker.Executor.Run();
+        }
+    }
 
-                if (input.IsString)
-                {
-                    executor.SetStringInput(input.Index, new string[elements], shape);
-                }
-                else
-                {
-                    executor.GetInputBytes(input.Index, shape).Clear();
-                }
+    /// <summary>Sets every input to size 1 in each symbolic dimension, zeros (empty strings): the model's cheapest run.</summary>
+    private void FillSmallestInputs(IModelExecutor executor)
+    {
+        foreach (ServingTensor input in _signature.Inputs)
+        {
+            var shape = new long[input.Rank];
+            long elements = 1;
+            for (int d = 0; d < shape.Length; d++)
+            {
+                shape[d] = input.Dims[d].IsFixed ? input.Dims[d].Value : 1;
+                elements *= shape[d];
             }
 
-            executor.Run();
+            if (input.IsString)
+            {
+                executor.SetStringInput(input.Index, new string[elements], shape);
+            }
+            else
+            {
+                executor.GetInputBytes(input.Index, shape).Clear();
+            }
         }
+    }
+
+    /// <summary>
+    /// A parked worker that ran batches and then saw no work for <see cref="BatcherOptions.ReleaseMemoryAfterIdle"/>
+    /// gives back what its runtime's arenas grew to: a run on the smallest input that shrinks them. Only a worker still
+    /// on the idle stack does it (it takes itself off first, so nobody lends it meanwhile); one already woken or lent
+    /// skips it. A failure only costs the release.
+    /// </summary>
+    /// <returns>False when the worker was not on the idle stack (woken or lent meanwhile).</returns>
+    private bool ReleaseMemoryIfStillIdle(BatchWorker worker)
+    {
+        if (!_scheduler.TryReclaim(worker))
+        {
+            return false;
+        }
+
+        try
+        {
+            FillSmallestInputs(worker.Executor);
+            worker.Executor.RunAndReleaseMemory();
+            worker.HoldsMemory = false;
+        }
+        catch (Exception ex)
+        {
+            worker.HoldsMemory = false; // not retried every idle period
+            Console.Error.WriteLine($"Model '{_name}': giving back memory after a burst failed: {ex.Message}");
+        }
+        finally
+        {
+            _scheduler.GiveBack(worker);
+        }
+
+        return true;
     }
 
     public void Dispose()
@@ -245,8 +282,32 @@ internal sealed class DynamicBatcher : IDisposable
             if (park)
             {
                 // Until whoever pops this worker off the idle stack sets the event. ManualResetEventSlim spins
-                // briefly before blocking, which catches requests that arrive right after a batch.
-                worker.Wake.Wait();
+                // briefly before blocking, which catches requests that arrive right after a batch. A worker holding a
+                // burst's memory waits only until the model has been idle long enough, then gives it back (and parks
+                // again, or takes the work queued meanwhile); while lent to inline requests it looks again later.
+                TimeSpan release = _options.ReleaseMemoryAfterIdle;
+                bool woken = false;
+                while (!woken && worker.HoldsMemory && release > TimeSpan.Zero)
+                {
+                    TimeSpan left = release - Stopwatch.GetElapsedTime(worker.LastRunAt);
+                    if (left <= TimeSpan.Zero)
+                    {
+                        if (ReleaseMemoryIfStillIdle(worker))
+                        {
+                            break;
+                        }
+
+                        left = release;
+                    }
+
+                    woken = worker.Wake.Wait(left);
+                }
+
+                if (!woken)
+                {
+                    worker.Wake.Wait();
+                }
+
                 worker.Wake.Reset();
             }
         }

@@ -16,6 +16,12 @@ internal interface IModelExecutor : IDisposable
     /// <summary>Runs the model on the current inputs.</summary>
     void Run();
 
+    /// <summary>
+    /// Runs the model on the current inputs, then gives back the memory the runtime's arenas grew to (after a burst,
+    /// on a small input: see <see cref="DynamicBatcher"/>'s idle release). Executors without such memory just run.
+    /// </summary>
+    void RunAndReleaseMemory() => Run();
+
     /// <summary>Output <paramref name="index"/> of the last run; valid until the next run.</summary>
     ReadOnlySpan<byte> GetOutputBytes(int index);
 

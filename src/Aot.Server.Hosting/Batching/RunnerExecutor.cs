@@ -19,6 +19,12 @@ internal sealed class RunnerExecutor(ModelRunner runner) : IModelExecutor
         runner.Run();
     }
 
+    public void RunAndReleaseMemory()
+    {
+        Array.Clear(_strings);
+        runner.RunAndReleaseMemory();
+    }
+
     public ReadOnlySpan<byte> GetOutputBytes(int index) => runner.GetOutputBytes(index);
 
     public string[] GetStringOutput(int index) => _strings[index] ??= runner.GetStringOutput(index);

@@ -31,7 +31,8 @@ internal static class ServeCommand
         var maxQueue = new Option<int>("--max-queue") { Description = "Most queued requests per model; beyond it requests are refused at once (429).", DefaultValueFactory = _ => defaults.MaxQueue };
         var maxPayload = new Option<long>("--max-payload-bytes") { Description = "Largest HTTP body or binary frame payload accepted (413 beyond).", DefaultValueFactory = _ => defaults.MaxPayloadBytes };
         var pad = new Option<bool>("--pad-sequences") { Description = "Batch requests of different lengths in symbolic dimensions by padding with zeros; outputs are trimmed back." };
-        var maxBatchTokens = new Option<long>("--max-batch-tokens") { Description = "With padding (text models, --pad-sequences), most padded tokens in one batch: rows x the longest request's padded length; 0 = rows only.", DefaultValueFactory = _ => defaults.MaxBatchTokens };
+        var maxBatchTokens = new Option<long?>("--max-batch-tokens") { Description = "With padding (text models, --pad-sequences), most padded tokens in one batch: rows x the longest request's padded length; 0 = rows only. Default: 2048 on a CPU, 16384 (TEI's) on a GPU." };
+        var releaseAfterIdle = new Option<int>("--release-memory-after-idle-ms") { Description = "Once a model has been idle this long after a burst, give back the memory ONNX Runtime's arenas grew to (one small run); 0 = keep it.", DefaultValueFactory = _ => defaults.ReleaseMemoryAfterIdleMs };
         var cpuArena = new Option<string>("--cpu-arena") { Description = "ONNX Runtime's CPU memory arena: on (fastest; keeps the memory of the largest batch), off (memory comes back after a burst, long batches run several times slower), or auto (off for text models only).", DefaultValueFactory = _ => defaults.CpuArena };
         cpuArena.AcceptOnlyFromAmong("auto", "on", "off");
         var drain = new Option<int>("--drain-timeout-s") { Description = "On SIGTERM / Ctrl-C, how long to let in-flight requests finish.", DefaultValueFactory = _ => defaults.DrainTimeoutSeconds };
@@ -47,7 +48,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving) and the binary protocol.")
         {
-            models, repository, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, cpuArena, drain, maxInFlight, inline, inlineIo,
+            models, repository, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
         command.SetAction(result =>
@@ -74,6 +75,7 @@ internal static class ServeCommand
                 MaxPayloadBytes = result.GetValue(maxPayload),
                 PadSequences = result.GetValue(pad),
                 MaxBatchTokens = result.GetValue(maxBatchTokens),
+                ReleaseMemoryAfterIdleMs = result.GetValue(releaseAfterIdle),
                 CpuArena = result.GetValue(cpuArena)!,
                 DrainTimeoutSeconds = result.GetValue(drain),
                 MaxInFlightPerConnection = result.GetValue(maxInFlight),

@@ -40,6 +40,8 @@ internal sealed class CompiledExecutor(CompiledRunner compiled, bool generatedFi
 
     public void Run() => _runs.Run();
 
+    public void RunAndReleaseMemory() => _runs.RunAndReleaseMemory();
+
     public ReadOnlySpan<byte> GetOutputBytes(int index) => _runs.GetOutputBytes(index);
 
     public string[] GetStringOutput(int index) => _runs.GetStringOutput(index);

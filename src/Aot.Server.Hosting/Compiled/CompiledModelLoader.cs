@@ -129,7 +129,7 @@ internal static class CompiledModelLoader
             }
 
             var metrics = new ModelMetrics(compiled.Name, "1");
-            BatcherOptions options = signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 };
+            BatcherOptions options = (signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 }).ForDevice(model.Device);
             var batcher = new DynamicBatcher(compiled.Name, signature, new CompiledModelAdapter(compiled, model, exact), options, metrics);
             var served = new ServedModel(compiled.Name, 1, model, signature, batcher, metrics);
             try

@@ -40,8 +40,8 @@ internal sealed class EmbeddingEndpoint : IDisposable
     public ObjectPool<EmbeddingInferenceRequest> Requests { get; }
 
     /// <summary>Most padded tokens one batch holds (TEI's <c>max_batch_tokens</c>): <c>--max-batch-tokens</c>, else rows × the longest text.</summary>
-    public long MaxBatchTokens => Served.Batcher.Options.MaxBatchTokens > 0
-        ? Served.Batcher.Options.MaxBatchTokens
+    public long MaxBatchTokens => Served.Batcher.Options.MaxBatchTokens is > 0 and long tokens
+        ? tokens
         : (long)Served.Batcher.Options.MaxBatchRows * Model.MaxSequenceLength;
 
     /// <summary>

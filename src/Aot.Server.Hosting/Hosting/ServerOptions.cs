@@ -59,8 +59,14 @@ internal sealed record class ServerOptions
 
     public bool PadSequences { get; init; }
 
-    /// <summary>With padding (text models, <c>--pad-sequences</c>), most padded tokens per batch (TEI's <c>--max-batch-tokens</c>).</summary>
-    public long MaxBatchTokens { get; init; } = 16384;
+    /// <summary>
+    /// With padding (text models, <c>--pad-sequences</c>), most padded tokens per batch (TEI's <c>--max-batch-tokens</c>);
+    /// null: 2048 on a CPU, 16384 on a GPU (<see cref="BatcherOptions.ForDevice"/>).
+    /// </summary>
+    public long? MaxBatchTokens { get; init; }
+
+    /// <summary>Idle time after which a model gives back the memory its last burst grew (ms); 0 = keep it.</summary>
+    public int ReleaseMemoryAfterIdleMs { get; init; } = 2000;
 
     public int DrainTimeoutSeconds { get; init; } = 30;
 
@@ -98,7 +104,8 @@ internal sealed record class ServerOptions
         MaxQueue = Math.Max(1, MaxQueue),
         Workers = Math.Max(1, Workers),
         PadSequences = PadSequences,
-        MaxBatchTokens = Math.Max(0, MaxBatchTokens),
+        MaxBatchTokens = MaxBatchTokens is { } tokens ? Math.Max(0, tokens) : null,
+        ReleaseMemoryAfterIdle = TimeSpan.FromMilliseconds(Math.Max(0, ReleaseMemoryAfterIdleMs)),
         InlineLoneRequests = InlineLoneRequests,
     };
 

@@ -70,7 +70,7 @@ internal static class ModelLoader
             }
 
             var metrics = new ModelMetrics(source.Name, source.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            BatcherOptions options = signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 };
+            BatcherOptions options = (signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 }).ForDevice(model.Device);
             // A text model whose one output is [batch, labels] is a sequence classifier, not an encoder.
             bool classifier = source.Embedding is not null && signature.IsBatchable && ClassifierEndpoint.IsClassifier(model);
             EmbeddingModel? text = classifier ? null : PrepareEmbeddings(source, model, signature, log);

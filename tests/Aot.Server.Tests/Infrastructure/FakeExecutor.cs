@@ -76,6 +76,22 @@ internal sealed class FakeExecutor(int tensors) : IModelExecutor
         }
     }
 
+    /// <summary>Input 0's shape at each <see cref="RunAndReleaseMemory"/> (the idle release).</summary>
+    public List<long[]> ReleaseRuns { get; } = [];
+
+    /// <summary>Signalled after each <see cref="RunAndReleaseMemory"/>.</summary>
+    public SemaphoreSlim MemoryReleased { get; } = new(0);
+
+    public void RunAndReleaseMemory()
+    {
+        lock (ReleaseRuns)
+        {
+            ReleaseRuns.Add(_shapes[0]);
+        }
+
+        MemoryReleased.Release();
+    }
+
     public ReadOnlySpan<byte> GetOutputBytes(int index) => _buffers[index];
 
     public ReadOnlySpan<long> GetOutputShape(int index) => _shapes[index];

@@ -358,4 +358,37 @@ public sealed class DynamicBatcherTests : IDisposable
 
         Assert.True(batcher.HasIdleWorker, "the worker never parked");
     }
+
+    [Fact]
+    public async Task A_model_idle_after_a_burst_gives_its_memory_back_once_with_a_run_on_the_smallest_input()
+    {
+        using DynamicBatcher batcher = Start(new BatcherOptions { MaxBatchRows = 32, ReleaseMemoryAfterIdle = TimeSpan.FromMilliseconds(50) }, out _);
+        TestRequest blocker = await OccupyWorkerAsync(batcher);
+        TestRequest big = Request(0, rows: 8);
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(big, mayRunInline: false));
+        _executor.Gate.Set();
+        Assert.True(await blocker.WaitAsync());
+        Assert.True(await big.WaitAsync(), big.FailureMessage);
+
+        Assert.True(await _executor.MemoryReleased.WaitAsync(TimeSpan.FromSeconds(10)), "no release after the burst");
+        Assert.Equal([1, 3], _executor.ReleaseRuns.Single());
+        Assert.False(await _executor.MemoryReleased.WaitAsync(TimeSpan.FromMilliseconds(300)), "released again with no batch in between");
+
+        // Served as before afterwards, and the next burst is released in its turn.
+        TestRequest after = Request(7, rows: 2);
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(after, mayRunInline: false));
+        Assert.True(await after.WaitAsync(), after.FailureMessage);
+        Assert.Equal([7f, 8, 9, 10, 11, 12], after.Output<float>(0));
+        Assert.True(await _executor.MemoryReleased.WaitAsync(TimeSpan.FromSeconds(10)), "no release after the second burst");
+    }
+
+    [Fact]
+    public async Task With_the_idle_release_off_the_memory_is_kept()
+    {
+        using DynamicBatcher batcher = Start(new BatcherOptions { MaxBatchRows = 32, ReleaseMemoryAfterIdle = TimeSpan.Zero }, out _);
+        TestRequest request = Request(0, rows: 4);
+        Assert.Equal(SubmitResult.Queued, batcher.Submit(request, mayRunInline: false));
+        Assert.True(await request.WaitAsync(), request.FailureMessage);
+        Assert.False(await _executor.MemoryReleased.WaitAsync(TimeSpan.FromMilliseconds(300)), "released with the release off");
+    }
 }
