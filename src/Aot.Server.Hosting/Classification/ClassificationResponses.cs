@@ -9,7 +9,10 @@ namespace Aot.Server.Classification;
 /// </summary>
 internal static class ClassificationResponses
 {
-    /// <summary>Per row, every label with its softmax probability (or its logit with <c>raw_scores</c>), highest first.</summary>
+    /// <summary>
+    /// Per row, every label with its softmax probability (or its logit with <c>raw_scores</c>), highest first; a one-label
+    /// model (a cross-encoder) gets the sigmoid of its logit, as on TEI (a softmax over one label is always 1).
+    /// </summary>
     public static void WritePredict(Utf8JsonWriter json, PredictRequest request, float[] logits, string[] labels)
     {
         int count = labels.Length;
@@ -22,6 +25,8 @@ internal static class ClassificationResponses
             ReadOnlySpan<float> row = logits.AsSpan(r * count, count);
             if (request.RawScores)
                 row.CopyTo(scores);
+            else if (count == 1)
+                scores[0] = Sigmoid(row[0]);
             else
                 Softmax(row, scores);
             for (int i = 0; i < count; i++)
@@ -64,7 +69,7 @@ internal static class ClassificationResponses
             }
             else if (labels == 1)
             {
-                scores[r] = 1f / (1f + MathF.Exp(-row[0]));
+                scores[r] = Sigmoid(row[0]);
             }
             else
             {
@@ -133,4 +138,6 @@ internal static class ClassificationResponses
         for (int i = 0; i < logits.Length; i++)
             probabilities[i] /= sum;
     }
+
+    private static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-logit));
 }

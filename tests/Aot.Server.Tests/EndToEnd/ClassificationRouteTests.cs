@@ -28,12 +28,14 @@ public sealed class ClassificationRouteTests(ClassifierServerFixture fixture) : 
     }
 
     /// <summary>The classifier's logits computed here with ONNX Runtime on ids tokenized here, one text or a pair.</summary>
-    private float[] ExpectedLogits(string first, string? second = null)
+    private float[] ExpectedLogits(string first, string? second = null) => ExpectedLogits(fixture.ModelPath, first, second);
+
+    private float[] ExpectedLogits(string modelPath, string first, string? second)
     {
         BertTokenizer tokenizer = BertTokenizer.FromVocabularyFile(fixture.VocabularyPath);
         long[] ids = new long[512], mask = new long[512], types = new long[512];
         int length = (second is null ? tokenizer.EncodeRow(first, ids, mask, types) : tokenizer.EncodePairRow(first, second, ids, mask, types)).Length;
-        using var session = new InferenceSession(fixture.ModelPath);
+        using var session = new InferenceSession(modelPath);
         using OrtValue idsValue = OrtValue.CreateTensorValueFromMemory(ids[..length], [1, length]);
         using OrtValue maskValue = OrtValue.CreateTensorValueFromMemory(mask[..length], [1, length]);
         using OrtValue typesValue = OrtValue.CreateTensorValueFromMemory(types[..length], [1, length]);
@@ -124,6 +126,33 @@ public sealed class ClassificationRouteTests(ClassifierServerFixture fixture) : 
         JsonArray raw = await OkAsync("/models/sentiment/rerank", """{"query":"q","texts":["a"],"raw_scores":true}""");
         Assert.Null(raw[0]!["text"]);
         Assert.Equal(ExpectedLogits("q", "a")[^1], (double)raw[0]!["score"]!, Tolerance);
+    }
+
+    [Fact]
+    public async Task A_one_label_model_reranks_and_predicts_with_the_sigmoid_of_its_logit()
+    {
+        static double Sigmoid(float logit) => 1 / (1 + Math.Exp(-logit));
+        string[] texts = ["the cat sat on the mat", "stock markets fell today", "a kitten sleeps"];
+        JsonArray ranked = await OkAsync("/models/reranker/rerank", """{"query":"where is the cat","texts":["the cat sat on the mat","stock markets fell today","a kitten sleeps"]}""");
+        Assert.Equal(texts.Length, ranked.Count);
+        double previous = double.PositiveInfinity;
+        foreach (JsonNode? item in ranked)
+        {
+            int index = (int)item!["index"]!;
+            double score = (double)item["score"]!;
+            float logit = ExpectedLogits(fixture.RerankerPath, "where is the cat", texts[index]).Single();
+            Assert.Equal(Sigmoid(logit), score, Tolerance);
+            Assert.True(score <= previous, "rerank must be sorted most relevant first");
+            previous = score;
+        }
+
+        // /predict on one label: the sigmoid too (a softmax over one label would always say 1), raw_scores the logit.
+        float hello = ExpectedLogits(fixture.RerankerPath, "hello world", null).Single();
+        JsonArray predicted = await OkAsync("/predict", """{"inputs":"hello world"}""", model: "reranker");
+        Assert.Equal(Sigmoid(hello), (double)predicted[0]!["score"]!, Tolerance);
+        Assert.Equal("LABEL_0", (string?)predicted[0]!["label"]);
+        JsonArray raw = await OkAsync("/predict", """{"inputs":"hello world","raw_scores":true}""", model: "reranker");
+        Assert.Equal(hello, (double)raw[0]!["score"]!, Tolerance);
     }
 
     [Fact]
