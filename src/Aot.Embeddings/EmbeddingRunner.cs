@@ -39,8 +39,9 @@ public sealed class EmbeddingRunner : IDisposable
     public int SequenceLength => _sequenceLength;
 
     /// <summary>
-    /// Real tokens in the last <see cref="Run"/>, special tokens included (what OpenAI's <c>usage</c> counts); the
-    /// rest of <see cref="RowCount"/> × <see cref="SequenceLength"/> was padding.
+    /// Real tokens in the last <see cref="Run"/> (the rest of <see cref="RowCount"/> × <see cref="SequenceLength"/> was
+    /// padding), or over all the runs of the last <see cref="Embed"/>; special tokens included (what OpenAI's
+    /// <c>usage</c> counts).
     /// </summary>
     public int TokenCount => _tokenCount;
 
@@ -103,7 +104,15 @@ public sealed class EmbeddingRunner : IDisposable
             EmbeddingPooling.Normalize(destination);
     }
 
-    /// <summary>Tokenizes, runs and pools a batch of texts in one model run; returns one vector per text.</summary>
+    // One run of Embed holds at most this many rows and padded tokens: bigger runs gain no speed on a CPU and keep more
+    // of ONNX Runtime's arena (see the server's --max-batch-tokens).
+    private const int MaxRowsPerRun = 64;
+    private const long MaxTokensPerRun = 2048;
+
+    /// <summary>
+    /// Tokenizes, runs and pools a batch of texts — in runs of texts of similar length (<see cref="LengthGroups"/>), at
+    /// most 2048 padded tokens each — and returns one vector per text, in order.
+    /// </summary>
     /// <exception cref="Tokenization.InputTooLongException">A text is too long and <see cref="EmbedOptions.Truncate"/> is off.</exception>
     public float[][] Embed(IReadOnlyList<string> texts, EmbedOptions? options = null)
     {
@@ -124,14 +133,29 @@ public sealed class EmbeddingRunner : IDisposable
             rows[i] = slot[..length];
         }
 
-        Run(rows);
+        // Texts of mixed lengths run in groups of similar length, as the server runs them, so a few long texts do not
+        // pad every short one to their length; each vector goes back to its text's place.
+        var lengths = new int[rows.Length];
+        int tokens = 0;
+        for (int i = 0; i < rows.Length; i++)
+            tokens += lengths[i] = rows[i].Length;
+        int[] ends = LengthGroups.Plan(lengths, MaxRowsPerRun, MaxTokensPerRun, LengthGroups.DefaultRunOverheadTokens, out int[] order);
         var vectors = new float[texts.Count][];
-        for (int i = 0; i < vectors.Length; i++)
+        var group = new ReadOnlyMemory<long>[Math.Min(rows.Length, MaxRowsPerRun)];
+        for (int g = 0, start = 0; g < ends.Length; start = ends[g++])
         {
-            vectors[i] = new float[dimensions];
-            Pool(i, vectors[i], options.Normalize);
+            int count = ends[g] - start;
+            for (int r = 0; r < count; r++)
+                group[r] = rows[order[start + r]];
+            Run(group.AsSpan(0, count));
+            for (int r = 0; r < count; r++)
+            {
+                float[] vector = vectors[order[start + r]] = new float[dimensions];
+                Pool(r, vector, options.Normalize);
+            }
         }
 
+        _tokenCount = tokens; // the whole call's, for usage counts
         return vectors;
     }
 

@@ -186,4 +186,18 @@ public class ProtocolTests(Models models)
             VectorAssert.Close(models.MiniLm.Embed(texts[i]), job.Vectors[i], $"text {i}");
         }
     }
+
+    [Fact]
+    public void Embed_runs_texts_of_mixed_lengths_in_groups_and_answers_in_order_with_every_token_counted()
+    {
+        string[] texts = [.. Enumerable.Range(0, 40).Select(i => string.Join(' ', Enumerable.Repeat(i % 2 == 0 ? "river" : "stone", 1 + ((i * 37) % 120))))];
+        using EmbeddingRunner runner = models.MiniLm.CreateRunner();
+        float[][] vectors = runner.Embed(texts);
+        Assert.Equal(texts.Sum(t => t.Split(' ').Length + 2), runner.TokenCount);
+        Assert.True(runner.RowCount < texts.Length, "the texts ran as one batch");
+        for (int i = 0; i < texts.Length; i += 7)
+        {
+            VectorAssert.Close(models.MiniLm.Embed(texts[i]), vectors[i], $"text {i}");
+        }
+    }
 }
