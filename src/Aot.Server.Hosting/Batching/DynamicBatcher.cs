@@ -27,12 +27,14 @@ internal sealed class DynamicBatcher : IDisposable
     private readonly BatchScheduler _scheduler;
     private readonly BatchExecution _execution;
     private readonly string _name;
+    private readonly ModelMetrics _metrics;
     private readonly object _startGate = new();
     private bool _started;
 
     public DynamicBatcher(string name, ServingSignature signature, IModelAdapter adapter, BatcherOptions options, ModelMetrics metrics)
     {
         _name = name;
+        _metrics = metrics;
         _signature = signature;
         _adapter = adapter;
         _options = options;
@@ -239,6 +241,7 @@ internal sealed class DynamicBatcher : IDisposable
             FillSmallestInputs(worker.Executor);
             worker.Executor.RunAndReleaseMemory();
             worker.HoldsMemory = false;
+            _metrics.RecordMemoryRelease();
         }
         catch (Exception ex)
         {

@@ -10,6 +10,7 @@ internal sealed class ModelMetrics(string model, string version)
     private readonly long[] _outcomes = new long[RequestOutcomes.Count];
     private long _tokens;
     private long _paddedTokens;
+    private long _memoryReleases;
 
     public string Model { get; } = model;
 
@@ -42,6 +43,11 @@ internal sealed class ModelMetrics(string model, string version)
         Interlocked.Add(ref _paddedTokens, padded);
         PaddingRatio.Observe(padded == 0 ? 0 : (double)(padded - real) / padded);
     }
+
+    /// <summary>Times a worker gave its runtime's memory back after a burst (the idle release).</summary>
+    public long MemoryReleases => Volatile.Read(ref _memoryReleases);
+
+    public void RecordMemoryRelease() => Interlocked.Increment(ref _memoryReleases);
 
     /// <summary>Live gauges, read when metrics are scraped.</summary>
     public Func<int> QueueDepth { get; set; } = static () => 0;

@@ -48,6 +48,7 @@ internal static class PrometheusTextWriter
         WriteHistogram(text, "aot_batch_padding_ratio", "Share of a padded batch's tokens (rows x longest request) that is padding.", models, static m => m.PaddingRatio);
         WriteCounter(text, "aot_batch_tokens_total", "Real tokens requests brought to padded batches: a text request's own token counts, a tensor request's rows x own padded-dimension length.", models, static m => m.Tokens);
         WriteCounter(text, "aot_batch_padded_tokens_total", "Tokens padded batches computed (rows x longest), padding included.", models, static m => m.PaddedTokens);
+        WriteCounter(text, "aot_memory_releases_total", "Times a worker gave back the memory ONNX Runtime's arenas grew to, once the model was idle after a burst.", models, static m => m.MemoryReleases);
         WriteGauge(text, "aot_queue_depth", "Requests waiting in the model's queue.", models, static m => m.QueueDepth());
         WriteGauge(text, "aot_inflight_requests", "Requests admitted and not yet answered.", models, static m => m.InFlight());
         return text.ToString();

@@ -362,7 +362,7 @@ public sealed class DynamicBatcherTests : IDisposable
     [Fact]
     public async Task A_model_idle_after_a_burst_gives_its_memory_back_once_with_a_run_on_the_smallest_input()
     {
-        using DynamicBatcher batcher = Start(new BatcherOptions { MaxBatchRows = 32, ReleaseMemoryAfterIdle = TimeSpan.FromMilliseconds(50) }, out _);
+        using DynamicBatcher batcher = Start(new BatcherOptions { MaxBatchRows = 32, ReleaseMemoryAfterIdle = TimeSpan.FromMilliseconds(50) }, out ModelMetrics metrics);
         TestRequest blocker = await OccupyWorkerAsync(batcher);
         TestRequest big = Request(0, rows: 8);
         Assert.Equal(SubmitResult.Queued, batcher.Submit(big, mayRunInline: false));
@@ -372,6 +372,7 @@ public sealed class DynamicBatcherTests : IDisposable
 
         Assert.True(await _executor.MemoryReleased.WaitAsync(TimeSpan.FromSeconds(10)), "no release after the burst");
         Assert.Equal([1, 3], _executor.ReleaseRuns.Single());
+        Assert.Equal(1, metrics.MemoryReleases);
         Assert.False(await _executor.MemoryReleased.WaitAsync(TimeSpan.FromMilliseconds(300)), "released again with no batch in between");
 
         // Served as before afterwards, and the next burst is released in its turn.
