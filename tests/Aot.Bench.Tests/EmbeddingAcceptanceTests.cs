@@ -77,8 +77,8 @@ public class EmbeddingAcceptanceTests
         string md = MarkdownReport.Build(Suite(6.5, 5, 0.08, 150, 300), []);
         Assert.Contains("| embed-mixed-b32 | 3 | 256 | 304 | 464 | 60.4 % | 4.0 % (c=1) · 8.0 % (c=16) |", md, StringComparison.Ordinal);
         Assert.Contains("## embed-short-b1 under embed-mixed-b32 load", md, StringComparison.Ordinal);
-        Assert.Contains("| aot | 2.00 · 4.00 | 45.00 · 90.00 | 5.0 | 6.5 |", md, StringComparison.Ordinal);
-        Assert.Contains("| node-ort | 3.00 · 6.00 | 1500 · 3000 | 0.4 | 5.0 |", md, StringComparison.Ordinal);
+        Assert.Contains("| aot | 2.00 · 4.00 | 45.00 · 90.00 (100 requests) | 5.0 | 6.5 |", md, StringComparison.Ordinal);
+        Assert.Contains("| node-ort | 3.00 · 6.00 | 1500 · 3000 (100 requests) | 0.4 | 5.0 |", md, StringComparison.Ordinal);
         Assert.Contains("## Issue 14 acceptance (embeddings, same run)", md, StringComparison.Ordinal);
         Assert.Contains("| embed-mixed-b32 at 16 clients: Aot ÷ node-ort throughput ≥ 1.3× (fp32) | 6.5 vs 5.0 req/s = 1.30× | **met** |", md, StringComparison.Ordinal);
         // The shared-window records have their own table, not a comparison table of their own.

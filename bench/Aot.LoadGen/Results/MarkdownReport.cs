@@ -296,11 +296,11 @@ internal static class MarkdownReport
 
             md.AppendLine(CultureInfo.InvariantCulture, $"## {shared.Probe} under {shared.Load} load").AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"Against one server, in one window, closed loop: {shared.LoadSharedWith} and {shared.ProbeSharedWith}, each its own load run (records `{shared.LoadRecord}` and `{shared.ProbeRecord}`). \"Alone\": the {shared.Probe} run at {shared.ProbeClients} client{(shared.ProbeClients == 1 ? "" : "s")} with nothing else running; {shared.Load} alone at {shared.LoadClients} clients for comparison.").AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"| system | {shared.Probe} p50 · p99 ms alone | under load | {shared.Load} req/s under it | {shared.Load} req/s alone |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| system | {shared.Probe} p50 · p99 ms alone | under load (requests in the window) | {shared.Load} req/s under it | {shared.Load} req/s alone |");
             md.AppendLine("|---|---:|---:|---:|---:|");
             foreach (string system in systems)
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {system} | {Cells(q, system, shared.Probe, "embed-http", shared.ProbeClients, LatencyPair)} | {Cells(q, system, shared.ProbeRecord, "embed-http", shared.ProbeClients, LatencyPair)} | {Cells(q, system, shared.LoadRecord, "embed-http", shared.LoadClients, r => Rate(r.Throughput))} | {Cells(q, system, shared.Load, "embed-http", shared.LoadClients, r => Rate(r.Throughput))} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {system} | {Cells(q, system, shared.Probe, "embed-http", shared.ProbeClients, LatencyPair)} | {Cells(q, system, shared.ProbeRecord, "embed-http", shared.ProbeClients, r => $"{LatencyPair(r)} ({r.Requests} requests)")} | {Cells(q, system, shared.LoadRecord, "embed-http", shared.LoadClients, r => Rate(r.Throughput))} | {Cells(q, system, shared.Load, "embed-http", shared.LoadClients, r => Rate(r.Throughput))} |");
             }
 
             md.AppendLine();
