@@ -77,6 +77,14 @@ internal static class SuiteCommand
                 }
             }
 
+            foreach (SharedWindowCase shared in plan.SharedWindows.Where(c => plan.Workloads.Any(w => w.Name == c.Probe) && plan.Workloads.Any(w => w.Name == c.Load)))
+            {
+                string together = string.Create(CultureInfo.InvariantCulture,
+                    $"against one server, in one window, closed loop: {shared.LoadSharedWith} and {shared.ProbeSharedWith} ({string.Join(", ", shared.Systems)}; the load's window is held open until the probe's run ends, so every probe request runs under it; the probe's window counts from {Math.Min(plan.MinRequests, shared.ProbeMinRequests)} requests and may stretch to {shared.ProbeLongestWindow.TotalSeconds:0} s)");
+                results.Workloads[shared.ProbeRecord] = $"{shared.Probe}'s latency under load, {together}";
+                results.Workloads[shared.LoadRecord] = $"the load of {shared.ProbeRecord}, {together}";
+            }
+
             foreach (string s in result.GetValue(skip) ?? [])
             {
                 int colon = s.IndexOf(':', StringComparison.Ordinal);

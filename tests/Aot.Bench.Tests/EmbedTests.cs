@@ -153,8 +153,9 @@ public class EmbedTests
         Assert.Equal([1, 16], plan.Levels(WorkloadCatalog.EmbedShort32, "node-ort"));
         Assert.Contains(WorkloadCatalog.EmbedShort32, SuitePlan.CreateQuick().Workloads);
         Assert.Contains(WorkloadCatalog.EmbedMixed32, plan.Workloads);
-        Assert.Equal([1], plan.Levels(WorkloadCatalog.EmbedMixed32, "aot"));
-        Assert.Equal([1], plan.Levels(WorkloadCatalog.EmbedMixed32, "node-ort"));
+        // Issue 14: the mixed lengths at 1 and 16 clients (MixedLoadPlanTests).
+        Assert.Equal([1, 16], plan.Levels(WorkloadCatalog.EmbedMixed32, "aot"));
+        Assert.Equal([1, 16], plan.Levels(WorkloadCatalog.EmbedMixed32, "node-ort"));
         Assert.Empty(plan.Levels(WorkloadCatalog.EmbedMixed32, "torch-fastapi"));
     }
 

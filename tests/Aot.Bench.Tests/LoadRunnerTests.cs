@@ -41,6 +41,37 @@ public class LoadRunnerTests
         Assert.True(result.Seconds > result.NominalSeconds);
     }
 
+    [Fact]
+    public async Task A_held_window_stays_open_until_the_other_run_has_ended()
+    {
+        // Nominal 1 ms, at most 2 ms by the rule: only the hold keeps it open for the 200 ms before the release.
+        var options = new LoadOptions(2, TimeSpan.Zero, TimeSpan.FromMilliseconds(1), MinRequests: 1, MaxStretch: 2);
+        var probe = new TaskCompletionSource();
+        Task<LoadResult> run = LoadRunner.RunAsync(new FakeTarget(TimeSpan.FromMilliseconds(1)), options, "test", CancellationToken.None, probe.Task);
+        await Task.Delay(200);
+        Assert.False(run.IsCompleted);
+        probe.SetResult();
+        LoadResult result = await run;
+        Assert.True(result.Measured);
+        Assert.True(result.Seconds >= 0.2);
+        Assert.True(result.Completed > 2);
+    }
+
+    [Fact]
+    public async Task A_failed_probe_still_releases_the_held_window()
+    {
+        var options = new LoadOptions(1, TimeSpan.Zero, TimeSpan.FromMilliseconds(1), MinRequests: 1, MaxStretch: 100_000);
+        LoadResult result = await LoadRunner.RunAsync(new FakeTarget(TimeSpan.Zero), options, "test", CancellationToken.None, Task.FromException(new InvalidOperationException("probe failed")));
+        Assert.True(result.Measured);
+    }
+
+    [Fact]
+    public async Task An_open_loop_cannot_be_held_open()
+    {
+        var options = new LoadOptions(1, TimeSpan.Zero, TimeSpan.FromMilliseconds(1), RatePerSecond: 100);
+        await Assert.ThrowsAsync<ArgumentException>(() => LoadRunner.RunAsync(new FakeTarget(TimeSpan.Zero), options, "test", CancellationToken.None, Task.CompletedTask));
+    }
+
     private sealed class FakeTarget(TimeSpan delay) : ITarget
     {
         public string Protocol => "fake";

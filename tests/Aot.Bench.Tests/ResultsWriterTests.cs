@@ -71,7 +71,7 @@ public class ResultsWriterTests
         string[] lines = csv.TrimEnd('\n').Split('\n');
         Assert.Equal(CsvResultsWriter.Header, lines[0]);
         Assert.Equal(4, lines.Length);
-        Assert.Equal("aot,aot,tiny,tiny,binary,closed,16,,0.1,0.2,0.5,1,2,0.15,20000,40000,0,110,100,0.05,2,true,,", lines[1]);
+        Assert.Equal("aot,aot,tiny,tiny,binary,closed,16,,0.1,0.2,0.5,1,2,0.15,20000,40000,0,110,100,0.05,2,,,true,,", lines[1]);
         Assert.EndsWith(",\"HttpRequestException: 500, \"\"boom\"\"\"", lines[3]);
     }
 
@@ -122,7 +122,7 @@ public class ResultsWriterTests
         Assert.DoesNotContain("0.00×", md, StringComparison.Ordinal);
         Assert.Null(new ResultsQuery(results).Closed("aspnet-ort", "tiny", "peer-http", 16));
         string csv = CsvResultsWriter.Format(results.Runs);
-        Assert.EndsWith(",20,false,no request completed in 20 s,", csv.TrimEnd('\n').Split('\n')[^1]);
+        Assert.EndsWith(",20,,,false,no request completed in 20 s,", csv.TrimEnd('\n').Split('\n')[^1]);
         using JsonDocument json = JsonDocument.Parse(JsonResultsWriter.Serialize(results));
         JsonElement run = json.RootElement.GetProperty("runs")[2];
         Assert.False(run.GetProperty("measured").GetBoolean());

@@ -13,8 +13,17 @@ internal static class LoadRunner
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<LoadResult> RunAsync(ITarget target, LoadOptions options, string label, CancellationToken cancellationToken)
+    /// <param name="holdOpenUntil">
+    /// Closed loop: keep the window open until this task ends (<see cref="Schedule.HoldOpenUntil"/>), e.g. the run of a
+    /// probe measured under this load; null: the window rule alone closes it.
+    /// </param>
+    public static async Task<LoadResult> RunAsync(ITarget target, LoadOptions options, string label, CancellationToken cancellationToken, Task? holdOpenUntil = null)
     {
+        if (holdOpenUntil is not null && options.RatePerSecond is not null)
+        {
+            throw new ArgumentException("Only a closed loop can be held open: an open loop's requests are due on a fixed time line.", nameof(holdOpenUntil));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
         var senders = new IRequestSender[options.Concurrency];
         for (int i = 0; i < senders.Length; i++)
@@ -27,12 +36,24 @@ internal static class LoadRunner
         var warmUp = new RunCounters();
         long start = Clock.Now;
         var schedule = new Schedule(start, WindowRule.Create(start, options), options.RatePerSecond);
+        if (holdOpenUntil is not null)
+        {
+            schedule.HoldOpenUntil(holdOpenUntil);
+        }
+
         using var progress = new ProgressLine(label, options, schedule, window, histogram);
         try
         {
             Task[] clients = [.. senders.Select(sender => options.RatePerSecond is null
                 ? Task.Run(() => ClosedLoopAsync(sender, schedule, histogram, window, warmUp, cancellationToken), cancellationToken)
                 : Task.Run(() => OpenLoopAsync(sender, schedule, histogram, window, warmUp, cancellationToken), cancellationToken))];
+            if (holdOpenUntil is not null)
+            {
+                // The held run's own limits bound this wait; its outcome is its caller's to read.
+                await holdOpenUntil.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await Task.WhenAll(clients).WaitAsync(options.WarmUp + (options.Duration * options.MaxStretch) + DrainTimeout, cancellationToken).ConfigureAwait(false);
         }
         finally

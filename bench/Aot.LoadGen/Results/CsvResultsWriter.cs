@@ -6,7 +6,7 @@ namespace Aot.LoadGen.Results;
 /// <summary>Writes results.csv: one line per <see cref="RunRecord"/>, RFC 4180 quoting, invariant numbers.</summary>
 internal static class CsvResultsWriter
 {
-    public const string Header = "system,kind,model,workload,protocol,mode,concurrency,rate_per_s,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,mean_ms,throughput_rps,requests,errors,rss_peak_mb,rss_steady_mb,cpu_s_per_1k,window_s,measured,note,first_error";
+    public const string Header = "system,kind,model,workload,protocol,mode,concurrency,rate_per_s,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,mean_ms,throughput_rps,requests,errors,rss_peak_mb,rss_steady_mb,cpu_s_per_1k,window_s,server_padding_waste,shared_window_with,measured,note,first_error";
 
     public static string Format(IEnumerable<RunRecord> runs)
     {
@@ -18,7 +18,7 @@ internal static class CsvResultsWriter
                 r.System, r.Kind, r.Model, r.Workload, r.Protocol, r.Mode, Number(r.Concurrency), Number(r.RatePerSecond),
                 Number(r.P50Ms), Number(r.P90Ms), Number(r.P99Ms), Number(r.P999Ms), Number(r.MaxMs), Number(r.MeanMs),
                 Number(r.Throughput), Number(r.Requests), Number(r.Errors), Number(r.RssPeakMb), Number(r.RssSteadyMb),
-                Number(r.CpuSecondsPer1k), Number(r.WindowSeconds), r.Measured ? "true" : "false", r.Note ?? "", r.FirstError ?? "",
+                Number(r.CpuSecondsPer1k), Number(r.WindowSeconds), Number(r.ServerPaddingWaste), r.SharedWindowWith ?? "", r.Measured ? "true" : "false", r.Note ?? "", r.FirstError ?? "",
             ];
             text.AppendJoin(',', fields.Select(Quote)).Append('\n');
         }

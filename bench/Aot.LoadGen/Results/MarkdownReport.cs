@@ -6,8 +6,10 @@ namespace Aot.LoadGen.Results;
 
 /// <summary>
 /// Writes results.md: the headline table, Aot's overhead over in-process next to the echo floor, throughput and
-/// p99 against every peer with ratios, int8 next to fp32, batching gain, RSS and cold start against every peer, the brief's targets
-/// met or missed, open-loop runs, every system's settings, and every error or skipped system.
+/// p99 against every peer with ratios, the /embed tables with padding waste (per request, and Aot's as its server counted
+/// it), short texts under the mixed load, int8 next to fp32, batching gain, RSS and cold start against every peer, the
+/// brief's targets and issue 14's acceptance met or missed, open-loop runs, every system's settings, and every error or
+/// skipped system.
 /// </summary>
 internal static class MarkdownReport
 {
@@ -33,9 +35,11 @@ internal static class MarkdownReport
         PeerComparison(md, q);
         Embeddings(md, q);
         Int8Report.Append(md, q);
+        SharedWindows(md, q);
         Batching(md, q);
         Memory(md, q);
         Targets(md, q);
+        Checks(md, "Issue 14 acceptance (embeddings, same run)", EmbeddingAcceptance.Evaluate(q));
         OpenLoop(md, q);
         Settings(md, results);
         Problems(md, results);
@@ -165,7 +169,7 @@ internal static class MarkdownReport
 
     private static void Embeddings(StringBuilder md, ResultsQuery q)
     {
-        List<string> workloads = [.. q.Workloads.Where(q.IsEmbedding)];
+        List<string> workloads = [.. q.Workloads.Where(w => q.IsEmbedding(w) && !q.IsSharedWindow(w))];
         if (workloads.Count == 0)
         {
             return;
@@ -182,14 +186,16 @@ internal static class MarkdownReport
 
         if (q.Results.EmbedPadding.Count > 0)
         {
-            md.AppendLine("Padding: every system runs a request's texts as one batch padded to its longest text, so the model computes rows × longest positions. Computed on the client from the texts' exact token counts (no server reports it).").AppendLine();
-            md.AppendLine("| workload | texts | longest (tokens) | real tokens | padding tokens | padding waste |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            md.AppendLine("Padding waste = padded positions ÷ all positions the model computes. Per request (client-computed, from the texts' exact token counts): a request's texts run as one batch padded to its longest text — what the Node and PyTorch peers do, so this is their figure. Aot cuts a request's texts into runs of similar length (docs/server.md, \"Token budget\"), so its own figure is the server's: `aot_batch_padded_tokens_total` and `aot_batch_tokens_total` read from /metrics at the window's edges, (padded − real) ÷ padded of the batches run in the window.").AppendLine();
+            md.AppendLine("| workload | texts | longest (tokens) | real tokens | padding tokens | per-request waste (client-computed; peers) | Aot server-measured waste |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---|");
             foreach (string workload in workloads)
             {
                 if (q.Results.EmbedPadding.TryGetValue(workload, out Workloads.EmbedPadding? p))
                 {
-                    md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {p.Texts} | {p.LongestTokens} | {p.RealTokens:N0} | {p.PaddingTokens:N0} | {p.Waste:P1} |");
+                    IReadOnlyList<(int Clients, double Waste)> server = q.ServerPaddingWaste("aot", workload);
+                    string measured = server.Count == 0 ? "–" : string.Join(" · ", server.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Waste:P1} (c={w.Clients})")));
+                    md.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {p.Texts} | {p.LongestTokens} | {p.RealTokens:N0} | {p.PaddingTokens:N0} | {p.Waste:P1} | {measured} |");
                 }
             }
 
@@ -262,17 +268,45 @@ internal static class MarkdownReport
         md.AppendLine();
     }
 
-    private static void Targets(StringBuilder md, ResultsQuery q)
+    private static void Targets(StringBuilder md, ResultsQuery q) => Checks(md, "The brief's targets", TargetChecks.Evaluate(q));
+
+    private static void Checks(StringBuilder md, string title, IEnumerable<TargetCheck> checks)
     {
-        md.AppendLine("## The brief's targets").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine();
         md.AppendLine("| target | measured | verdict |");
         md.AppendLine("|---|---|---|");
-        foreach (TargetCheck check in TargetChecks.Evaluate(q))
+        foreach (TargetCheck check in checks)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {check.Target} | {check.Measured} | {Verdict(check.Met)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {check.Target} | {check.Measured} | {check.Verdict} |");
         }
 
         md.AppendLine();
+    }
+
+    /// <summary>The shared-window cases: the probe's latency alone and under the load, and the load's throughput.</summary>
+    private static void SharedWindows(StringBuilder md, ResultsQuery q)
+    {
+        foreach (Suite.SharedWindowCase shared in Suite.SharedWindowCase.All)
+        {
+            List<string> systems = [.. q.Results.Runs.Where(r => r.Workload == shared.ProbeRecord || r.Workload == shared.LoadRecord).Select(r => r.System).Distinct()];
+            if (systems.Count == 0)
+            {
+                continue;
+            }
+
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {shared.Probe} under {shared.Load} load").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Against one server, in one window, closed loop: {shared.LoadSharedWith} and {shared.ProbeSharedWith}, each its own load run (records `{shared.LoadRecord}` and `{shared.ProbeRecord}`). \"Alone\": the {shared.Probe} run at {shared.ProbeClients} client{(shared.ProbeClients == 1 ? "" : "s")} with nothing else running; {shared.Load} alone at {shared.LoadClients} clients for comparison.").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"| system | {shared.Probe} p50 · p99 ms alone | under load (requests in the window) | {shared.Load} req/s under it | {shared.Load} req/s alone |");
+            md.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (string system in systems)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {system} | {Cells(q, system, shared.Probe, "embed-http", shared.ProbeClients, LatencyPair)} | {Cells(q, system, shared.ProbeRecord, "embed-http", shared.ProbeClients, r => $"{LatencyPair(r)} ({r.Requests} requests)")} | {Cells(q, system, shared.LoadRecord, "embed-http", shared.LoadClients, r => Rate(r.Throughput))} | {Cells(q, system, shared.Load, "embed-http", shared.LoadClients, r => Rate(r.Throughput))} |");
+            }
+
+            md.AppendLine();
+        }
+
+        static string LatencyPair(RunRecord r) => $"{Ms(r.P50Ms)} · {Ms(r.P99Ms)}";
     }
 
     private static void OpenLoop(StringBuilder md, ResultsQuery q)

@@ -30,6 +30,17 @@ internal sealed class ResultsQuery(SuiteResults results)
     /// <summary>Whether a workload is an embedding one (measured over <c>/embed</c>).</summary>
     public bool IsEmbedding(string workload) => results.Runs.Any(r => r.Workload == workload && r.Protocol == "embed-http");
 
+    /// <summary>Whether a workload's records come from a shared-window case (<see cref="RunRecord.SharedWindowWith"/>), reported in their own table.</summary>
+    public bool IsSharedWindow(string workload) => results.Runs.Any(r => r.Workload == workload && r.SharedWindowWith is not null);
+
+    /// <summary>
+    /// Aot's server-measured padding waste on a workload at each closed-loop client count it was measured at
+    /// (<see cref="RunRecord.ServerPaddingWaste"/>), fewest clients first.
+    /// </summary>
+    public IReadOnlyList<(int Clients, double Waste)> ServerPaddingWaste(string system, string workload) =>
+        [.. results.Runs.Where(r => r.System == system && r.Workload == workload && r.Mode == "closed" && r.Measured && r.ServerPaddingWaste is not null)
+            .OrderBy(r => r.Concurrency).Select(r => (r.Concurrency, r.ServerPaddingWaste!.Value))];
+
     /// <summary>fp32 peers measured on a workload (the int8 Node peer is compared in <see cref="Int8Report"/> only).</summary>
     public IReadOnlyList<string> Peers(string workload) =>
         [.. results.Runs.Where(r => r.Workload == workload && r.Kind == "peer" && !Int8Report.IsInt8(r.System)).Select(r => r.System).Distinct()];

@@ -39,6 +39,16 @@ internal sealed record RunRecord
     public double? MeanSendLatenessMs { get; init; }
     /// <summary>Managed bytes the server allocated per request in the window (Aot, when /metrics exports them).</summary>
     public double? ServerAllocatedBytesPerRequest { get; init; }
+    /// <summary>
+    /// Padding waste of the batches the server ran in the window, as it counted them: (padded − real tokens) ÷ padded,
+    /// from <c>aot_batch_padded_tokens_total</c> and <c>aot_batch_tokens_total</c> (Aot, text models); null elsewhere.
+    /// </summary>
+    public double? ServerPaddingWaste { get; init; }
+    /// <summary>
+    /// The other clients that ran against the same server in the same window (e.g. "16 clients × embed-mixed-b32"),
+    /// for a shared-window case (<see cref="Suite.SharedWindowCase"/>); null for a run alone.
+    /// </summary>
+    public string? SharedWindowWith { get; init; }
 
     /// <summary>The record of one load run (<paramref name="resources"/>: the server's, null for in-process and external servers).</summary>
     public static RunRecord Create(string system, string kind, Workload workload, string protocol, LoadOptions options, LoadResult result, ResourceWindow? resources) => new()

@@ -15,7 +15,8 @@ namespace Aot.LoadGen.Suite;
 /// <summary>
 /// Runs a <see cref="SuitePlan"/>: per served model, the in-process floor, the echo floor (tensor workloads), then
 /// every system that serves the model's workloads, started fresh (cold start measured) under the
-/// <see cref="CpuPlacement"/>, every workload × protocol × concurrency against it, stopped. A system that fails to
+/// <see cref="CpuPlacement"/>, every workload × protocol × concurrency against it, then its shared-window cases
+/// (<see cref="SharedWindowCase"/>: two workloads' clients in one window), stopped. A system that fails to
 /// start is recorded and the suite goes on. On the embedding workloads each system's vectors are kept from its first
 /// answer and compared pairwise at the end (<see cref="EmbedAgreement"/>).
 /// </summary>
@@ -184,6 +185,14 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
                     }
                 }
             }
+
+            if (system.Kind != "floor")
+            {
+                foreach (SharedWindowCase shared in plan.SharedWindowsOf(system.Name, workloads))
+                {
+                    await MeasureSharedAsync(system, server, ports, shared, workloads, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -216,24 +225,75 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
         }
     }
 
-    private async Task MeasureAsync(SystemDefinition system, ServerProcess server, Workload workload, string protocol, Ports ports, LoadOptions options, CancellationToken cancellationToken)
-    {
-        string label = $"{system.Name} {workload.Name} {protocol} {options.Mode} c={options.Concurrency}" + (options.RatePerSecond is { } r ? $" @{r:0}/s" : "");
-        await using ITarget target = TargetFactory.Create(protocol, workload, ports, options.Concurrency, ReplyBytes(workload));
-        Uri? metrics = system.Kind == "aot" ? new Uri($"http://127.0.0.1:{ports.Http}/metrics") : null;
-        long windowStart = Clock.Now + Clock.ToTicks(options.WarmUp);
-        Task<LoadResult> run = LoadRunner.RunAsync(target, options, label, cancellationToken);
-        // The allocation counter is read at the window's edges (the scrape itself allocates a little in the server).
-        double? allocatedBefore = null;
-        if (metrics is not null)
-        {
-            await Task.Delay(options.WarmUp, cancellationToken).ConfigureAwait(false);
-            allocatedBefore = await AllocationGauge.ReadAsync(metrics, cancellationToken).ConfigureAwait(false);
-        }
+    private Task MeasureAsync(SystemDefinition system, ServerProcess server, Workload workload, string protocol, Ports ports, LoadOptions options, CancellationToken cancellationToken) =>
+        MeasureTogetherAsync(system, server, ports, [new WindowRun(workload, workload.Name, protocol, options, null)], cancellationToken);
 
-        LoadResult result = await run.ConfigureAwait(false);
-        double? allocatedAfter = metrics is null ? null : await AllocationGauge.ReadAsync(metrics, cancellationToken).ConfigureAwait(false);
-        ResourceWindow resources = server.Sampler.Window(windowStart, Clock.Now);
+    private Task MeasureSharedAsync(SystemDefinition system, ServerProcess server, Ports ports, SharedWindowCase shared, IReadOnlyList<Workload> served, CancellationToken cancellationToken)
+    {
+        Workload probe = served.First(w => w.Name == shared.Probe);
+        Workload load = served.First(w => w.Name == shared.Load);
+        (LoadOptions probeOptions, LoadOptions loadOptions) = plan.SharedOptions(shared, probe, load);
+        // The load is held open until the probe's run has ended, so every probe request runs under it.
+        return MeasureTogetherAsync(system, server, ports,
+        [
+            new WindowRun(probe, shared.ProbeRecord, "embed-http", probeOptions, shared.ProbeSharedWith),
+            new WindowRun(load, shared.LoadRecord, "embed-http", loadOptions, shared.LoadSharedWith) { HeldOpen = true },
+        ], cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="runs"/> against one server at once (one <see cref="LoadRunner"/> run each) and records each.
+    /// Aot's /metrics is read at the window's edges (after the warm-up, after the last run): the allocation counter
+    /// (the scrape itself allocates a little in the server) and the batch token counters, whose difference is the
+    /// padding waste of the batches run in the window.
+    /// </summary>
+    private async Task MeasureTogetherAsync(SystemDefinition system, ServerProcess server, Ports ports, IReadOnlyList<WindowRun> runs, CancellationToken cancellationToken)
+    {
+        TimeSpan warmUp = runs[0].Options.WarmUp;
+        Uri? metrics = system.Kind == "aot" ? new Uri($"http://127.0.0.1:{ports.Http}/metrics") : null;
+        long windowStart = Clock.Now + Clock.ToTicks(warmUp);
+        var targets = new List<ITarget>();
+        try
+        {
+            var running = new List<Task<LoadResult>>();
+            foreach (WindowRun run in runs)
+            {
+                string label = $"{system.Name} {run.Record} {run.Protocol} {run.Options.Mode} c={run.Options.Concurrency}" + (run.Options.RatePerSecond is { } r ? $" @{r:0}/s" : "");
+                ITarget target = TargetFactory.Create(run.Protocol, run.Workload, ports, run.Options.Concurrency, ReplyBytes(run.Workload));
+                targets.Add(target);
+                Task? hold = run.HeldOpen ? Task.WhenAll(running) : null;
+                running.Add(LoadRunner.RunAsync(target, run.Options, label, cancellationToken, hold));
+            }
+
+            string? before = null;
+            if (metrics is not null)
+            {
+                await Task.Delay(warmUp, cancellationToken).ConfigureAwait(false);
+                before = await MetricsScrape.ReadAsync(metrics, cancellationToken).ConfigureAwait(false);
+            }
+
+            LoadResult[] results = await Task.WhenAll(running).ConfigureAwait(false);
+            string? after = metrics is null ? null : await MetricsScrape.ReadAsync(metrics, cancellationToken).ConfigureAwait(false);
+            ResourceWindow resources = server.Sampler.Window(windowStart, Clock.Now);
+            double? allocated = AllocationGauge.Parse(after) - AllocationGauge.Parse(before);
+            double? waste = BatchTokenCounters.WasteBetween(BatchTokenCounters.Parse(before), BatchTokenCounters.Parse(after));
+            long completed = results.Sum(r => r.Completed);
+            for (int i = 0; i < runs.Count; i++)
+            {
+                Record(system, server, runs[i], results[i], resources, completed > 0 ? allocated / completed : null, waste);
+            }
+        }
+        finally
+        {
+            foreach (ITarget target in targets)
+            {
+                await target.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Record(SystemDefinition system, ServerProcess server, WindowRun run, LoadResult result, ResourceWindow resources, double? allocatedPerRequest, double? waste)
+    {
         if (server.HasExited)
         {
             result = result with { Errors = result.Errors + 1, FirstError = result.FirstError ?? "the server process exited during the run" };
@@ -241,16 +301,25 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
 
         if (!result.Measured)
         {
-            Console.Error.WriteLine($"!! {label}: NOT MEASURED: {result.Note}");
+            Console.Error.WriteLine($"!! {system.Name} {run.Record} {run.Protocol} c={run.Options.Concurrency}: NOT MEASURED: {result.Note}");
         }
 
-        RunRecord record = RunRecord.Create(system.Name, system.Kind, workload, protocol, options, result, resources);
-        if (allocatedBefore is { } before && allocatedAfter is { } after && result.Completed > 0)
+        results.Runs.Add(RunRecord.Create(system.Name, system.Kind, run.Workload, run.Protocol, run.Options, result, resources) with
         {
-            record = record with { ServerAllocatedBytesPerRequest = (after - before) / result.Completed };
-        }
+            Workload = run.Record,
+            ServerAllocatedBytesPerRequest = allocatedPerRequest,
+            ServerPaddingWaste = waste,
+            SharedWindowWith = run.SharedWith,
+        });
+    }
 
-        results.Runs.Add(record);
+    /// <summary>
+    /// One load run of a window: its workload, the name its record carries, and who shares the window (null: none);
+    /// <see cref="HeldOpen"/>: its window stays open until the runs listed before it have ended.
+    /// </summary>
+    private sealed record WindowRun(Workload Workload, string Record, string Protocol, LoadOptions Options, string? SharedWith)
+    {
+        public bool HeldOpen { get; init; }
     }
 
     /// <summary>Posts an embedding workload's body once and returns the vectors (one per text, checked).</summary>

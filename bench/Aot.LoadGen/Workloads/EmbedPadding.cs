@@ -1,10 +1,9 @@
 namespace Aot.LoadGen.Workloads;
 
 /// <summary>
-/// The padding one <c>/embed</c> request costs when its texts run as one batch padded to the longest — what Aot, the
-/// Node and the PyTorch peers all do. Computed on the client from the texts' exact token counts: the servers do not
-/// report it (Aot's <c>x-compute-tokens</c> counts real tokens only). Aot's dynamic batcher can put several requests
-/// in one batch; with every client sending this same body the longest row, so the waste, is the same.
+/// The padding one <c>/embed</c> request costs when its texts run as one batch padded to the longest — what the Node
+/// and PyTorch peers do. Computed on the client from the texts' exact token counts. Aot cuts a request's texts into
+/// runs of similar length, so its waste is read from its server instead (<see cref="Resources.BatchTokenCounters"/>).
 /// </summary>
 /// <param name="Texts">Rows of the batch.</param>
 /// <param name="LongestTokens">Tokens of the longest text: the batch's sequence length.</param>
