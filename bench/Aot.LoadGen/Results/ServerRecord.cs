@@ -14,6 +14,11 @@ internal sealed record ServerRecord
     public double? FirstAnswerMs { get; init; }
     /// <summary>RSS right after the first answer.</summary>
     public double? IdleRssMb { get; init; }
+    /// <summary>
+    /// RSS <see cref="Suite.SuiteRunner.AfterLoadWait"/> after its last window: what the process keeps once the load is
+    /// over (a server that gives memory back after a burst shows it here; one that keeps its peak does not).
+    /// </summary>
+    public double? AfterLoadRssMb { get; init; }
     /// <summary>VmHWM when stopped: the largest RSS of the process's life.</summary>
     public double? LifetimePeakRssMb { get; init; }
     /// <summary><c>ok</c>, or why it failed.</summary>

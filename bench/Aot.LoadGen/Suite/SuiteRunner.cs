@@ -23,6 +23,9 @@ namespace Aot.LoadGen.Suite;
 internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlacement cpus, int threads, string outputDirectory, SuiteResults results)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long after a server's last window its RSS "after the load" is read: past Aot's 2 s idle release, with margin.</summary>
+    public static readonly TimeSpan AfterLoadWait = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, int> _replyBytes = [];
     private readonly Dictionary<string, List<(string System, float[][] Vectors)>> _embeddings = [];
 
@@ -133,6 +136,7 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
         double? readyMs = null;
         double? firstAnswerMs = null;
         double? idleRss = null;
+        double? afterLoadRss = null;
         string status = "ok";
         try
         {
@@ -188,6 +192,12 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
 
             if (system.Kind != "floor")
             {
+                await Task.Delay(AfterLoadWait, cancellationToken).ConfigureAwait(false);
+                afterLoadRss = server.Sampler.Sample()?.RssKb / 1024.0;
+            }
+
+            if (system.Kind != "floor")
+            {
                 foreach (SharedWindowCase shared in plan.SharedWindowsOf(system.Name, workloads))
                 {
                     await MeasureSharedAsync(system, server, ports, shared, workloads, cancellationToken).ConfigureAwait(false);
@@ -218,6 +228,7 @@ internal sealed class SuiteRunner(SuitePlan plan, SystemCatalog catalog, CpuPlac
                 ReadyMs = readyMs,
                 FirstAnswerMs = firstAnswerMs,
                 IdleRssMb = idleRss,
+                AfterLoadRssMb = afterLoadRss,
                 LifetimePeakRssMb = hwm,
                 Status = status,
                 Log = Path.GetRelativePath(outputDirectory, log),
