@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Aot.Runtime;
 using Aot.Server.Batching;
+using Aot.Server.Embeddings;
 using Aot.Server.Hosting;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
@@ -13,7 +14,9 @@ namespace Aot.Server.Compiled;
 /// <c>--model NAME=PATH</c> (same name), else its embedded copy, else its file next to the executable; checks it
 /// against the compiled signature (a mismatch fails start-up listing every difference); and serves it through the
 /// generated validation and batch filling. <c>--model</c> entries with other names and <c>--repository</c> are loaded
-/// the way <c>aot serve</c> loads them, so one binary can serve both.
+/// the way <c>aot serve</c> loads them, so one binary can serve both. A compiled-in encoder answers text (<c>/embed</c>,
+/// OpenAI) as a runtime-loaded one does: given <c>--tokenizer NAME=VOCAB</c>, or a <c>vocab.txt</c> next to its file
+/// (next to the executable for an embedded model).
 /// </summary>
 internal static class CompiledModelLoader
 {
@@ -61,20 +64,23 @@ internal static class CompiledModelLoader
             throw new StartupException("No models to serve: this server has no compiled-in models; give --model NAME=PATH or --repository DIR.");
         }
 
+        // The text options (--tokenizer, --pooling, --prompt, limits) apply to compiled-in and runtime-loaded models alike.
+        var compiledSources = compiled.Select(m => TextSource(m, paths.GetValueOrDefault(m.Name))).ToList();
+        IReadOnlyList<ModelSource> withText = EmbeddingSources.Apply([.. compiledSources, .. runtimeSources], options);
         ModelOptions modelOptions = options.ToModelOptions(log);
         BatcherOptions batcherOptions = options.ToBatcherOptions();
         var loaded = new List<ServedModel>();
         try
         {
-            foreach (CompiledModel model in compiled)
+            for (int i = 0; i < compiled.Count; i++)
             {
-                loaded.Add(LoadOne(model, paths.GetValueOrDefault(model.Name), modelOptions, batcherOptions, log));
+                loaded.Add(LoadOne(compiled[i], paths.GetValueOrDefault(compiled[i].Name), modelOptions, batcherOptions, log, withText[i]));
             }
 
             if (runtimeSources.Count > 0)
             {
                 // The runtime-loaded models keep their own repository's ownership until they are handed over here.
-                ModelRepository others = ModelLoader.Load(runtimeSources, modelOptions, batcherOptions, log);
+                ModelRepository others = ModelLoader.Load([.. withText.Skip(compiled.Count)], modelOptions, batcherOptions, log, options.CpuArena);
                 loaded.AddRange(others.All);
             }
         }
@@ -91,8 +97,15 @@ internal static class CompiledModelLoader
         return new ModelRepository(loaded);
     }
 
-    /// <summary>Loads, checks and starts one compiled-in model.</summary>
-    internal static ServedModel LoadOne(CompiledModel compiled, string? path, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log)
+    /// <summary>Where a compiled-in model's file is (or would be) and its sidecar vocabulary, for the text options.</summary>
+    private static ModelSource TextSource(CompiledModel compiled, string? path)
+    {
+        string file = path ?? Path.Combine(AppContext.BaseDirectory, compiled.ModelFileName);
+        return new ModelSource(compiled.Name, 1, file) { Embedding = EmbeddingSource.FindSidecar(file) };
+    }
+
+    /// <summary>Loads, checks and starts one compiled-in model; with <paramref name="textSource"/>'s vocabulary it also answers text.</summary>
+    internal static ServedModel LoadOne(CompiledModel compiled, string? path, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log, ModelSource? textSource = null)
     {
         long started = Stopwatch.GetTimestamp();
         (OnnxModel model, string source) = Open(compiled, path, modelOptions);
@@ -130,8 +143,20 @@ internal static class CompiledModelLoader
 
             var metrics = new ModelMetrics(compiled.Name, "1");
             BatcherOptions options = (signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 }).ForDevice(model.Device);
+            Aot.Embeddings.EmbeddingModel? text = textSource is null ? null : ModelLoader.PrepareEmbeddings(textSource with { Path = source }, model, signature, log);
+            if (text is not null)
+            {
+                // Texts come in every length: padded batches, which the generated batch filling declines to the general loop.
+                options = options with { PadSequences = true };
+            }
+
             var batcher = new DynamicBatcher(compiled.Name, signature, new CompiledModelAdapter(compiled, model, exact), options, metrics);
             var served = new ServedModel(compiled.Name, 1, model, signature, batcher, metrics);
+            if (text is not null)
+            {
+                served.Embeddings = new EmbeddingEndpoint(served, text, textSource!.Embedding!);
+            }
+
             try
             {
                 batcher.WarmUp();
@@ -144,7 +169,8 @@ internal static class CompiledModelLoader
             batcher.Start();
             served.IsReady = true;
             log($"loaded compiled-in '{compiled.Name}' v1 from {source} on {model.Device} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms; signature verified, {requestPath}; " +
-                (signature.IsBatchable ? $"batching up to {options.MaxBatchRows} rows" : "not batchable: one request at a time"));
+                (signature.IsBatchable ? $"batching up to {options.MaxBatchRows} rows" : "not batchable: one request at a time") +
+                (served.Embeddings is { } e ? $"; text endpoints on (vocabulary {e.Source.VocabularyPath}, {e.Model.Pooling} pooling, up to {e.Model.MaxSequenceLength} tokens)" : ""));
             return served;
         }
         catch

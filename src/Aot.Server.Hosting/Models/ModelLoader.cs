@@ -119,7 +119,7 @@ internal static class ModelLoader
     /// Loads the text side of a model given a vocabulary. An explicit <c>--tokenizer</c> on a model that is no encoder
     /// fails start-up; a sidecar <c>vocab.txt</c> next to one is only a guess, so it is skipped with a warning.
     /// </summary>
-    private static EmbeddingModel? PrepareEmbeddings(ModelSource source, Aot.Runtime.OnnxModel model, ServingSignature signature, Action<string> log)
+    internal static EmbeddingModel? PrepareEmbeddings(ModelSource source, Aot.Runtime.OnnxModel model, ServingSignature signature, Action<string> log)
     {
         if (source.Embedding is not { } text)
         {

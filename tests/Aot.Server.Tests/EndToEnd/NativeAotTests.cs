@@ -5,9 +5,14 @@ using Aot.Server.Tests.Infrastructure;
 
 namespace Aot.Server.Tests.EndToEnd;
 
-/// <summary>Publishes `aot` with native AOT once per test run (1–2 minutes on 2 cores), for the tests below.</summary>
+/// <summary>
+/// Publishes `aot` with native AOT once per test run (1–2 minutes on 2 cores), for the tests below and the container
+/// image tests (Deploy/ContainerImageTests), which share it through the collection <see cref="Collection"/>.
+/// </summary>
 public sealed class NativeAotPublish : IAsyncLifetime
 {
+    public const string Collection = "native aot publish";
+
     public string Executable { get; private set; } = "";
 
     public string PublishOutput { get; private set; } = "";
@@ -47,7 +52,12 @@ public sealed class NativeAotPublish : IAsyncLifetime
     }
 }
 
-public sealed class NativeAotTests(NativeAotPublish publish) : IClassFixture<NativeAotPublish>
+/// <summary>One published `aot` for every class that needs the native binary.</summary>
+[CollectionDefinition(NativeAotPublish.Collection)]
+public sealed class NativeAotCollection : ICollectionFixture<NativeAotPublish>;
+
+[Collection(NativeAotPublish.Collection)]
+public sealed class NativeAotTests(NativeAotPublish publish)
 {
     [Fact]
     public void Publishing_reports_no_trim_or_aot_warnings()

@@ -45,10 +45,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The started process (for a container: the engine, whose child is the server).</summary>
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the server and waits until it is ready (or fails with its output).</summary>
-    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false)
+    /// <summary>
+    /// Starts the server and waits until it is ready (or fails with its output). <paramref name="launcher"/> goes between
+    /// the executable and <c>serve</c>: a container engine's run command ending in the server's path in the image.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, IEnumerable<string>? launcher = null)
     {
         int httpPort = FreePort();
         int port = FreePort();
@@ -59,7 +65,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), "--threads", "1", .. arguments])
+        foreach (string argument in (string[])[.. launcher ?? [], "serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), "--threads", "1", .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
@@ -95,6 +101,17 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Sends SIGTERM to <paramref name="pid"/> (the server inside a container: the engine would SIGKILL it).</summary>
+    public static void Terminate(int pid) => _ = Kill(pid, 15);
+
+    /// <summary>Waits for the process to exit on its own; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>
