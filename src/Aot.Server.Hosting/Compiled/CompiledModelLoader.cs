@@ -68,13 +68,13 @@ internal static class CompiledModelLoader
         {
             foreach (CompiledModel model in compiled)
             {
-                loaded.Add(LoadOne(model, paths.GetValueOrDefault(model.Name), modelOptions, batcherOptions, log));
+                loaded.Add(LoadOne(model, paths.GetValueOrDefault(model.Name), modelOptions, batcherOptions, log, options.SettingsFor(null)));
             }
 
             if (runtimeSources.Count > 0)
             {
                 // The runtime-loaded models keep their own repository's ownership until they are handed over here.
-                ModelRepository others = ModelLoader.Load(runtimeSources, modelOptions, batcherOptions, log);
+                ModelRepository others = ModelLoader.Load(ModelConfigs.Apply(runtimeSources, options), modelOptions, log);
                 loaded.AddRange(others.All);
             }
         }
@@ -92,8 +92,9 @@ internal static class CompiledModelLoader
     }
 
     /// <summary>Loads, checks and starts one compiled-in model.</summary>
-    internal static ServedModel LoadOne(CompiledModel compiled, string? path, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log)
+    internal static ServedModel LoadOne(CompiledModel compiled, string? path, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log, ModelSettings? settings = null)
     {
+        settings ??= ModelSettings.Default;
         long started = Stopwatch.GetTimestamp();
         (OnnxModel model, string source) = Open(compiled, path, modelOptions);
         try
@@ -131,7 +132,7 @@ internal static class CompiledModelLoader
             var metrics = new ModelMetrics(compiled.Name, "1");
             BatcherOptions options = signature.IsBatchable ? batcherOptions : batcherOptions with { MaxBatchRows = 1 };
             var batcher = new DynamicBatcher(compiled.Name, signature, new CompiledModelAdapter(compiled, model, exact), options, metrics);
-            var served = new ServedModel(compiled.Name, 1, model, signature, batcher, metrics);
+            var served = new ServedModel(compiled.Name, 1, model, signature, batcher, metrics) { Settings = settings };
             try
             {
                 batcher.WarmUp();

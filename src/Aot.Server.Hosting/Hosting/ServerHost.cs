@@ -22,7 +22,7 @@ namespace Aot.Server.Hosting;
 internal static class ServerHost
 {
     public static int Run(ServerOptions options) =>
-        Run(options, log => ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), options.ToBatcherOptions(), log, options.CpuArena));
+        Run(options, log => ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), log));
 
     /// <summary>Runs the server on the models <paramref name="loadModels"/> loads (compiled-in models: Aot.Server.Hosting).</summary>
     public static int Run(ServerOptions options, Func<Action<string>, ModelRepository> loadModels)
@@ -90,7 +90,7 @@ internal static class ServerHost
             throw new StartupException("No models to serve: give --model NAME=PATH (repeatable) or --repository DIR.");
         }
 
-        return EmbeddingSources.Apply(sources, options);
+        return EmbeddingSources.Apply(ModelConfigs.Apply(sources, options), options);
     }
 
     private static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state)
