@@ -48,7 +48,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the server and waits until it is ready (or fails with its output).</summary>
-    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false)
+    /// <param name="threads">The <c>--threads</c> flag (one by default on a 2-core CI machine); null leaves it out, so config files decide.</param>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, string? threads = "1")
     {
         int httpPort = FreePort();
         int port = FreePort();
@@ -59,7 +60,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), "--threads", "1", .. arguments])
+        foreach (string argument in (string[])["serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), .. (threads is null ? (string[])[] : ["--threads", threads]), .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
