@@ -111,28 +111,55 @@ internal sealed class TuneSearch(TuneRequest request, TextWriter output)
         }
     }
 
-    /// <summary>The three best points again over a window twice as long: one short window is noisy, and these decide.</summary>
+    /// <summary>
+    /// The three best points again over a window twice as long, in rounds (one of each, then again) while the budget
+    /// lasts: one short window is noisy, the leaders are often within a few percent, and interleaved rounds let a drift
+    /// of the machine hit them alike. The mean of a point's confirmations decides.
+    /// </summary>
     private async Task ConfirmAsync(CancellationToken cancellationToken)
     {
         TunePoint[] top = [.. _rows.Where(r => r.Point is not null && r.Meets(request.SloMs)).OrderByDescending(Score).Select(static r => r.Point!).Distinct().Take(3)];
-        foreach (TunePoint point in top)
+        for (int round = 1; top.Length > 0; round++)
         {
-            if (!CanAfford(2 * request.Window))
+            foreach (TunePoint point in top)
             {
-                output.WriteLine("budget spent: not every leader re-measured");
-                break;
+                if (!CanAfford(2 * request.Window))
+                {
+                    if (round == 1)
+                    {
+                        output.WriteLine("budget spent: not every leader re-measured");
+                    }
+
+                    return;
+                }
+
+                await MeasureAsync("confirm", point, 2 * request.Window, cancellationToken).ConfigureAwait(false);
             }
 
-            await MeasureAsync("confirm", point, 2 * request.Window, cancellationToken).ConfigureAwait(false);
+            // The grid and a search that ends early both stop after one round: more rounds only refine the choice.
+            if (request.Strategy == "grid" || round >= MaxConfirmRounds || !CanAfford(2 * request.Window * top.Length))
+            {
+                return;
+            }
         }
     }
 
-    /// <summary>The best confirmed point meeting the SLO (the best of all measured when none was confirmed).</summary>
+    private const int MaxConfirmRounds = 4;
+
+    /// <summary>The best point by the mean of its confirmations (every one meeting the SLO); the best row when none was confirmed.</summary>
     private TuneRow? Choose()
     {
-        TuneRow[] eligible = [.. _rows.Where(r => r.Point is not null && r.Meets(request.SloMs))];
-        TuneRow[] confirmed = [.. eligible.Where(static r => r.Stage == "confirm")];
-        return (confirmed.Length > 0 ? confirmed : eligible).MaxBy(Score);
+        var confirmed = _rows.Where(static r => r.Point is not null && r.Stage == "confirm").GroupBy(static r => r.Point!)
+            .Where(g => g.All(r => r.Meets(request.SloMs))).ToList();
+        if (confirmed.Count > 0)
+        {
+            IGrouping<TunePoint, TuneRow> best = confirmed.MaxBy(g => g.Average(Score))!;
+            // The row shown as chosen: the point's confirmation closest to its mean.
+            double mean = best.Average(static r => r.Throughput);
+            return best.MinBy(r => Math.Abs(r.Throughput - mean));
+        }
+
+        return _rows.Where(r => r.Point is not null && r.Meets(request.SloMs)).MaxBy(Score);
     }
 
     private async Task EvaluateAsync(CancellationToken cancellationToken)
