@@ -74,7 +74,7 @@ for c in $cases; do
   "$aot" tune "${args[@]}" --strategy grid --budget 60m --window "$grid_window" -o "$dir/grid-best.json" --csv "$dir/grid.csv" | tee "$dir/grid.log"
 
   step "$c: evaluate default, tuned, grid-best (interleaved)"
-  "$aot" tune "${args[@]}" --evaluate "$dir/default.json" "$dir/tuned.json" "$dir/grid-best.json" --rounds 3 --window "$eval_window" --csv "$dir/evaluate.csv" | tee "$dir/evaluate.log"
+  "$aot" tune "${args[@]}" --evaluate "$dir/default.json" --evaluate "$dir/tuned.json" --evaluate "$dir/grid-best.json" --rounds 3 --window "$eval_window" --csv "$dir/evaluate.csv" | tee "$dir/evaluate.log"
 
   d=$(mean_of "$dir/evaluate.csv" default.json) t=$(mean_of "$dir/evaluate.csv" tuned.json) g=$(mean_of "$dir/evaluate.csv" grid-best.json)
   tp=$(grep -m1 '^chosen:' "$dir/tune.log" | sed 's/^chosen: //; s/:.*//') gp=$(grep -m1 '^chosen:' "$dir/grid.log" | sed 's/^chosen: //; s/:.*//')

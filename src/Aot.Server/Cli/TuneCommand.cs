@@ -30,7 +30,7 @@ internal static class TuneCommand
         var cores = new Option<int>("--cores") { Description = "Cores the threads × workers of a point may use.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string?>("--output", "-o") { Description = "Where to write the chosen config.json (aot serve --config NAME=FILE, or DIR/NAME/config.json)." };
         var csv = new Option<string?>("--csv") { Description = "Also write every measured point as CSV." };
-        var evaluate = new Option<string[]>("--evaluate") { Description = "Measure these config files instead of searching (interleaved rounds; bench/tune-check.sh).", Arity = ArgumentArity.ZeroOrMore };
+        var evaluate = new Option<string[]>("--evaluate") { Description = "Measure this config file instead of searching (repeatable; interleaved rounds; bench/tune-check.sh).", Arity = ArgumentArity.ZeroOrMore };
         var rounds = new Option<int>("--rounds") { Description = "With --evaluate: rounds over the files.", DefaultValueFactory = _ => 3 };
         var verbose = new Option<bool>("--verbose") { Description = "Print the server's start-up lines of every point." };
         var command = new Command("tune", "Find a model's threads, workers, max batch and batching delay by measuring the real server under load; write the best as its config.json.")
@@ -102,7 +102,9 @@ internal static class TuneCommand
         if (chosen is null)
         {
             TuneRow? closest = search.Rows.Where(static r => r.Errors == 0).MinBy(static r => r.P99Ms);
-            Console.Out.WriteLine(request.SloMs is { } slo
+            Console.Out.WriteLine(search.Rows.Count == 0
+                ? $"The budget of {request.Budget.TotalSeconds:F0} s allowed no point to be measured (each takes the server's start, a warm-up and a window); nothing written."
+                : request.SloMs is { } slo
                 ? string.Create(CultureInfo.InvariantCulture, $"No point met the p99 SLO of {slo} ms (lowest p99 measured: {(closest is null ? "none" : $"{closest.P99Ms:F2} ms at {closest.Label}")}); nothing written.")
                 : "No point served its requests without errors; nothing written.");
             return NoPointMeetsSlo;

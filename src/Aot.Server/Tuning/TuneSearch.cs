@@ -104,7 +104,11 @@ internal sealed class TuneSearch(TuneRequest request, TextWriter output)
             }
         }
 
-        TuneRow leader = _rows.Where(static r => r.Point is not null).MaxBy(Score)!;
+        if (_rows.Where(static r => r.Point is not null).MaxBy(Score) is not { } leader)
+        {
+            return; // the budget allowed no point
+        }
+
         foreach (int delay in space.MaxDelaysMicros.Where(d => d != leader.Point!.MaxDelayMicros))
         {
             await TryMeasureAsync("delay", leader.Point! with { MaxDelayMicros = delay }, cancellationToken).ConfigureAwait(false);
@@ -199,7 +203,10 @@ internal sealed class TuneSearch(TuneRequest request, TextWriter output)
 
     private TimeSpan Cost(TimeSpan window) => _overhead + ((request.Warmup + window) * request.Concurrencies.Count);
 
-    private bool CanAfford(TimeSpan window) => _clock.Elapsed + Cost(window) <= request.Budget;
+    // Kept back from the budget for stopping the last server, the table and the file: the whole command ends within it.
+    private TimeSpan Reserve => TimeSpan.FromSeconds(Math.Max(2, request.Budget.TotalSeconds * 0.02));
+
+    private bool CanAfford(TimeSpan window) => _clock.Elapsed + Cost(window) + Reserve <= request.Budget;
 
     private async Task TryMeasureAsync(string stage, TunePoint point, CancellationToken cancellationToken)
     {

@@ -113,6 +113,34 @@ public sealed class ModelConfigTests : IDisposable
     }
 
     [Fact]
+    public async Task The_text_section_sets_a_text_models_tokenizer_pooling_limits_and_prompts()
+    {
+        // The model alone in a folder (no sidecar vocab.txt): the file's tokenizer is what makes it a text model.
+        string model = Path.Combine(Directory.CreateDirectory(Path.Combine(_folder, "model")).FullName, "minilm.onnx");
+        File.Copy(TestModels.MiniLm, model);
+        File.Copy(Path.Combine(Path.GetDirectoryName(TestModels.MiniLm)!, "vocab.txt"), Path.Combine(_folder, "words.txt"));
+        string config = File_("minilm.json", """
+            {"text":{"tokenizer":"words.txt","pooling":"cls","max_input_length":16,"max_client_batch_size":2,"auto_truncate":false,"prompts":{"q":"query: "}}}
+            """);
+        await using ServerProcess server = await ServerProcess.StartAsync(RepoPaths.BuiltServer, ["--model", $"minilm={model}", "--config", $"minilm={config}"]);
+
+        JsonElement text = (await ConfigAsync(server, "minilm")).GetProperty("text");
+        Assert.Equal(Path.Combine(_folder, "words.txt"), text.GetProperty("tokenizer").GetString());
+        Assert.Equal("cls", text.GetProperty("pooling").GetString());
+        Assert.Equal(16, text.GetProperty("max_input_length").GetInt32());
+        Assert.Equal("query: ", text.GetProperty("prompts").GetProperty("q").GetString());
+        Assert.Contains("Cls pooling, up to 16 tokens", server.Output);
+        Assert.True((await ConfigAsync(server, "minilm")).GetProperty("pad_sequences").GetBoolean()); // text models always pad
+
+        using HttpResponseMessage ok = await server.Http.PostAsync("/embed", new StringContent("""{"inputs":["a","b"],"prompt_name":"q"}"""));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
+        using HttpResponseMessage tooMany = await server.Http.PostAsync("/embed", new StringContent("""{"inputs":["a","b","c"]}"""));
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, tooMany.StatusCode); // max_client_batch_size 2
+        using HttpResponseMessage tooLong = await server.Http.PostAsync("/embed", new StringContent($$"""{"inputs":"{{string.Join(' ', Enumerable.Repeat("word", 40))}}"}"""));
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, tooLong.StatusCode); // max_input_length 16, no truncation
+    }
+
+    [Fact]
     public async Task The_config_route_of_an_unknown_model_is_404()
     {
         await using ServerProcess server = await ServerProcess.StartAsync(RepoPaths.BuiltServer, ["--model", $"tiny={TestModels.Tiny}"]);

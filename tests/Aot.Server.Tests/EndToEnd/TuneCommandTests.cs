@@ -43,11 +43,24 @@ public sealed class TuneCommandTests : IDisposable
     {
         string written = Path.Combine(_folder, "never.json");
         (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer,
-            "tune", "--model", $"tiny={TestModels.Tiny}", "--concurrency", "1", "--budget", "4s", "--window", "0.2s", "--p99-slo-ms", "0.000001", "-o", written);
+            "tune", "--model", $"tiny={TestModels.Tiny}", "--concurrency", "1", "--budget", "6s", "--window", "0.2s", "--p99-slo-ms", "0.000001", "-o", written);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("No point met the p99 SLO of 1E-06 ms", output.Replace("0.000001", "1E-06", StringComparison.Ordinal));
         Assert.Contains("nothing written", output);
+        Assert.Contains("[point 1, coarse]", output); // points were measured; none qualified
+        Assert.False(File.Exists(written));
+    }
+
+    [Fact]
+    public async Task A_budget_too_small_for_any_point_says_so_and_writes_nothing()
+    {
+        string written = Path.Combine(_folder, "none.json");
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer,
+            "tune", "--model", $"tiny={TestModels.Tiny}", "--budget", "1s", "-o", written);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("The budget of 1 s allowed no point to be measured", output);
         Assert.False(File.Exists(written));
     }
 
