@@ -64,6 +64,21 @@ public sealed class TuneCommandTests : IDisposable
         Assert.False(File.Exists(written));
     }
 
+    [Fact]
+    public async Task A_text_model_is_tuned_on_embed_with_the_texts_of_a_file()
+    {
+        string texts = Path.Combine(_folder, "texts.txt");
+        File.WriteAllLines(texts, ["a short text", "", "another, somewhat longer text to embed"]);
+        string written = Path.Combine(_folder, "minilm.json");
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer,
+            "tune", "--model", $"minilm={TestModels.MiniLm}", "--texts", texts, "--concurrency", "2", "--budget", "10s", "--window", "0.3s", "-o", written);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("[point 1, coarse]", output);
+        Assert.DoesNotContain("errors", output); // every /embed request answered 200
+        Assert.True(File.Exists(written));
+    }
+
     [Theory]
     [InlineData("--budget", "soon", "--budget 'soon' is not a duration")]
     [InlineData("--concurrency", "0", "--concurrency '0': expected client counts from 1 to 4096")]
