@@ -10,5 +10,6 @@ var root = new RootCommand("aot: a native-AOT inference server for ONNX models."
     AotCommandLine.Inspect(),
     QuantizeCommand.Create(),
     OptimizeCommand.Create(),
+    TuneCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -14,6 +14,7 @@ internal static class ServeCommand
         var defaults = new ServerOptions();
         var models = new Option<string[]>("--model", "-m") { Description = "A model to serve, as NAME=PATH (repeatable). Served as version 1.", Arity = ArgumentArity.ZeroOrMore };
         var repository = new Option<string?>("--repository") { Description = "A model repository: DIR/<name>/<version>/model.onnx (highest version is the default)." };
+        var configs = new Option<string[]>("--config") { Description = "The config.json of a --model model, as NAME=FILE (repeatable); repository models read DIR/<name>/config.json. Flags given on the command line override the file (docs/configuration.md).", Arity = ArgumentArity.ZeroOrMore };
         var host = new Option<string>("--host") { Description = "Address the TCP listeners bind to.", DefaultValueFactory = _ => defaults.Host };
         var httpPort = new Option<int>("--http-port") { Description = "HTTP port (KServe V2, TF Serving, /metrics).", DefaultValueFactory = _ => defaults.HttpPort };
         var port = new Option<int>("--port") { Description = "Binary protocol TCP port; 0 turns it off.", DefaultValueFactory = _ => defaults.Port };
@@ -48,15 +49,25 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving) and the binary protocol.")
         {
-            models, repository, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
+            models, repository, configs, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
+        // The per-model flags, by the config-file key they override (only when given: otherwise the file decides).
+        (Option Option, string Key)[] perModel =
+        [
+            (device, "device"), (threads, "intra_op_threads"), (workers, "workers"), (maxBatch, "max_batch"), (maxDelay, "max_delay_us"),
+            (maxQueue, "max_queue"), (pad, "pad_sequences"), (maxBatchTokens, "max_batch_tokens"), (cpuArena, "cpu_arena"),
+            (inline, "inline_lone_requests"), (maxInputLength, "text.max_input_length"), (maxClientBatch, "text.max_client_batch_size"),
+            (autoTruncate, "text.auto_truncate"),
+        ];
         command.SetAction(result =>
         {
             var options = new ServerOptions
             {
                 Models = result.GetValue(models) ?? [],
                 Repository = result.GetValue(repository),
+                Configs = result.GetValue(configs) ?? [],
+                GivenOnCommandLine = perModel.Where(p => result.GetResult(p.Option) is { Implicit: false }).Select(static p => p.Key).ToHashSet(StringComparer.Ordinal),
                 Host = result.GetValue(host)!,
                 HttpPort = result.GetValue(httpPort),
                 Port = result.GetValue(port),

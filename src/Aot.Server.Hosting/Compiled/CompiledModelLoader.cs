@@ -66,7 +66,7 @@ internal static class CompiledModelLoader
 
         // The text options (--tokenizer, --pooling, --prompt, limits) apply to compiled-in and runtime-loaded models alike.
         var compiledSources = compiled.Select(m => TextSource(m, paths.GetValueOrDefault(m.Name))).ToList();
-        IReadOnlyList<ModelSource> withText = EmbeddingSources.Apply([.. compiledSources, .. runtimeSources], options);
+        IReadOnlyList<ModelSource> withText = EmbeddingSources.Apply([.. compiledSources, .. ModelConfigs.Apply(runtimeSources, options)], options);
         ModelOptions modelOptions = options.ToModelOptions(log);
         BatcherOptions batcherOptions = options.ToBatcherOptions();
         var loaded = new List<ServedModel>();
@@ -74,13 +74,13 @@ internal static class CompiledModelLoader
         {
             for (int i = 0; i < compiled.Count; i++)
             {
-                loaded.Add(LoadOne(compiled[i], paths.GetValueOrDefault(compiled[i].Name), modelOptions, batcherOptions, log, withText[i]));
+                loaded.Add(LoadOne(compiled[i], paths.GetValueOrDefault(compiled[i].Name), modelOptions, batcherOptions, log, withText[i], options.SettingsFor(null)));
             }
 
             if (runtimeSources.Count > 0)
             {
                 // The runtime-loaded models keep their own repository's ownership until they are handed over here.
-                ModelRepository others = ModelLoader.Load([.. withText.Skip(compiled.Count)], modelOptions, batcherOptions, log, options.CpuArena);
+                ModelRepository others = ModelLoader.Load([.. withText.Skip(compiled.Count)], modelOptions, log);
                 loaded.AddRange(others.All);
             }
         }
@@ -105,8 +105,9 @@ internal static class CompiledModelLoader
     }
 
     /// <summary>Loads, checks and starts one compiled-in model; with <paramref name="textSource"/>'s vocabulary it also answers text.</summary>
-    internal static ServedModel LoadOne(CompiledModel compiled, string? path, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log, ModelSource? textSource = null)
+    internal static ServedModel LoadOne(CompiledModel compiled, string? path, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log, ModelSource? textSource = null, ModelSettings? settings = null)
     {
+        settings ??= ModelSettings.Default;
         long started = Stopwatch.GetTimestamp();
         (OnnxModel model, string source) = Open(compiled, path, modelOptions);
         try
@@ -151,7 +152,7 @@ internal static class CompiledModelLoader
             }
 
             var batcher = new DynamicBatcher(compiled.Name, signature, new CompiledModelAdapter(compiled, model, exact), options, metrics);
-            var served = new ServedModel(compiled.Name, 1, model, signature, batcher, metrics);
+            var served = new ServedModel(compiled.Name, 1, model, signature, batcher, metrics) { Settings = settings with { MaxBatchTokens = options.MaxBatchTokens } };
             if (text is not null)
             {
                 served.Embeddings = new EmbeddingEndpoint(served, text, textSource!.Embedding!);

@@ -58,9 +58,11 @@ internal static class EmbeddingSources
         var result = new List<ModelSource>(sources.Count);
         foreach (ModelSource source in sources)
         {
+            // Per key: the command line's flag, else the model's config file ("text" section), else the default.
+            TextConfig? file = source.Config?.Text;
             EmbeddingSource? text = vocabularies.TryGetValue(source.Name, out string? vocabulary)
                 ? new EmbeddingSource(vocabulary, IsExplicit: true)
-                : source.Embedding;
+                : file?.Tokenizer is { } configured ? new EmbeddingSource(configured, IsExplicit: true) : source.Embedding;
             if (text is null)
             {
                 if (poolings.ContainsKey(source.Name) || prompts.ContainsKey(source.Name))
@@ -69,19 +71,24 @@ internal static class EmbeddingSources
                     throw new StartupException($"{option} {source.Name}: the model has no tokenizer; put a vocab.txt next to it or give --tokenizer {source.Name}=VOCAB_PATH.");
                 }
 
+                if (file is not null)
+                {
+                    throw new StartupException($"Config file '{source.Config!.Path}': key '$.text': model '{source.Name}' has no tokenizer; give $.text.tokenizer (a vocab.txt path) or put a vocab.txt next to the model.");
+                }
+
                 result.Add(source);
                 continue;
             }
 
             text = text with
             {
-                Pooling = poolings.GetValueOrDefault(source.Name, PoolingMode.Mean),
-                MaxInputLength = options.MaxInputLength,
+                Pooling = poolings.TryGetValue(source.Name, out PoolingMode pooling) ? pooling : file?.Pooling ?? PoolingMode.Mean,
+                MaxInputLength = Pick(options, "text.max_input_length", file?.MaxInputLength, options.MaxInputLength),
                 Service = text.Service with
                 {
-                    MaxClientBatchSize = options.MaxClientBatchSize,
-                    AutoTruncate = options.AutoTruncate,
-                    Prompts = prompts.GetValueOrDefault(source.Name) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+                    MaxClientBatchSize = Pick(options, "text.max_client_batch_size", file?.MaxClientBatchSize, options.MaxClientBatchSize),
+                    AutoTruncate = Pick(options, "text.auto_truncate", file?.AutoTruncate, options.AutoTruncate),
+                    Prompts = prompts.GetValueOrDefault(source.Name) ?? file?.Prompts ?? new Dictionary<string, string>(StringComparer.Ordinal),
                 },
             };
             result.Add(source with { Embedding = text });
@@ -89,6 +96,9 @@ internal static class EmbeddingSources
 
         return result;
     }
+
+    private static T Pick<T>(ServerOptions options, string key, T? fromFile, T fromFlag) where T : struct =>
+        fromFile is { } value && !options.GivenOnCommandLine.Contains(key) ? value : fromFlag;
 
     /// <summary><c>--prompt MODEL:NAME=TEXT</c>, by model then prompt name; the text is kept as given (spaces included).</summary>
     private static Dictionary<string, Dictionary<string, string>> ParsePrompts(IReadOnlyList<string> specs, IReadOnlyList<ModelSource> sources)

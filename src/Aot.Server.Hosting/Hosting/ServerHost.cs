@@ -21,8 +21,11 @@ namespace Aot.Server.Hosting;
 /// </summary>
 internal static class ServerHost
 {
-    public static int Run(ServerOptions options) =>
-        Run(options, log => ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), options.ToBatcherOptions(), log, options.CpuArena));
+    public static int Run(ServerOptions options) => Run(options, log => LoadModels(options, log));
+
+    /// <summary>The models of <c>aot serve</c>: <c>--model</c> and <c>--repository</c>, each with its own settings.</summary>
+    internal static ModelRepository LoadModels(ServerOptions options, Action<string> log) =>
+        ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), log);
 
     /// <summary>Runs the server on the models <paramref name="loadModels"/> loads (compiled-in models: Aot.Server.Hosting).</summary>
     public static int Run(ServerOptions options, Func<Action<string>, ModelRepository> loadModels)
@@ -58,6 +61,14 @@ internal static class ServerHost
             throw new StartupException($"Cannot listen: {ex.Message}", ex);
         }
 
+        Drain(options, repository);
+        Log("stopped");
+        return 0;
+    }
+
+    /// <summary>After the listeners stopped: lets every batcher finish what it holds, removes the Unix socket file.</summary>
+    internal static void Drain(ServerOptions options, ModelRepository repository)
+    {
         foreach (ServedModel model in repository.All)
         {
             model.Batcher.Stop(TimeSpan.FromSeconds(options.DrainTimeoutSeconds));
@@ -67,9 +78,6 @@ internal static class ServerHost
         {
             TryDelete(options.UnixSocket);
         }
-
-        Log("stopped");
-        return 0;
     }
 
     private static IReadOnlyList<ModelSource> DiscoverModels(ServerOptions options)
@@ -90,10 +98,10 @@ internal static class ServerHost
             throw new StartupException("No models to serve: give --model NAME=PATH (repeatable) or --repository DIR.");
         }
 
-        return EmbeddingSources.Apply(sources, options);
+        return EmbeddingSources.Apply(ModelConfigs.Apply(sources, options), options);
     }
 
-    private static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state)
+    internal static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

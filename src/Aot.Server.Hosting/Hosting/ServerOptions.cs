@@ -1,5 +1,6 @@
 using Aot.Runtime;
 using Aot.Server.Batching;
+using Aot.Server.Models;
 
 namespace Aot.Server.Hosting;
 
@@ -11,6 +12,15 @@ internal sealed record class ServerOptions
     public IReadOnlyList<string> Models { get; init; } = [];
 
     public string? Repository { get; init; }
+
+    /// <summary><c>NAME=FILE</c>: the <c>config.json</c> of a <c>--model</c> model (repository models have theirs in <c>DIR/&lt;name&gt;/</c>).</summary>
+    public IReadOnlyList<string> Configs { get; init; } = [];
+
+    /// <summary>
+    /// The config-file keys (<see cref="ModelConfigFile.Keys"/>, <c>text.*</c> for the text ones) whose command-line flag
+    /// was given: those override every model's config file. The other flags' values are only the defaults under the files.
+    /// </summary>
+    public IReadOnlySet<string> GivenOnCommandLine { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Address to bind TCP listeners to.</summary>
     public string Host { get; init; } = "0.0.0.0";
@@ -97,30 +107,38 @@ internal sealed record class ServerOptions
     /// <summary><c>MODEL:NAME=TEXT</c>: a prompt requests to MODEL may name in <c>prompt_name</c>.</summary>
     public IReadOnlyList<string> Prompts { get; init; } = [];
 
-    public BatcherOptions ToBatcherOptions() => new()
+    /// <summary>A model's effective settings: each key from the command line if its flag was given, else from <paramref name="file"/>, else the flag's default.</summary>
+    public ModelSettings SettingsFor(ModelConfig? file)
     {
-        MaxBatchRows = Math.Max(1, MaxBatch),
-        MaxDelay = TimeSpan.FromMicroseconds(Math.Max(0, MaxDelayMicros)),
-        MaxQueue = Math.Max(1, MaxQueue),
-        Workers = Math.Max(1, Workers),
-        PadSequences = PadSequences,
-        MaxBatchTokens = MaxBatchTokens is { } tokens ? Math.Max(0, tokens) : null,
-        ReleaseMemoryAfterIdle = TimeSpan.FromMilliseconds(Math.Max(0, ReleaseMemoryAfterIdleMs)),
-        InlineLoneRequests = InlineLoneRequests,
-    };
+        T Pick<T>(string key, T? fromFile, T fromFlag) where T : struct => fromFile is { } value && !GivenOnCommandLine.Contains(key) ? value : fromFlag;
+        string PickText(string key, string? fromFile, string fromFlag) => fromFile is not null && !GivenOnCommandLine.Contains(key) ? fromFile : fromFlag;
 
-    public ModelOptions ToModelOptions(Action<string> log)
-    {
-        (DeviceKind kind, int id) = ModelOptions.ParseDevice(Device);
-        return new ModelOptions
+        return new ModelSettings
         {
-            Device = kind,
-            DeviceId = id,
-            IntraOpThreads = Math.Max(0, Threads),
-            Cuda = ToCudaOptions(),
-            Log = log,
+            ConfigPath = file?.Path,
+            Device = PickText("device", file?.Device, Device),
+            IntraOpThreads = Pick("intra_op_threads", file?.IntraOpThreads, Threads),
+            InterOpThreads = file?.InterOpThreads ?? 0,
+            Workers = Pick("workers", file?.Workers, Workers),
+            MaxBatch = Pick("max_batch", file?.MaxBatch, MaxBatch),
+            MaxDelayMicros = Pick("max_delay_us", file?.MaxDelayMicros, MaxDelayMicros),
+            MaxQueue = Pick("max_queue", file?.MaxQueue, MaxQueue),
+            PadSequences = Pick("pad_sequences", file?.PadSequences, PadSequences),
+            MaxBatchTokens = file?.MaxBatchTokens is { } fileTokens && !GivenOnCommandLine.Contains("max_batch_tokens") ? fileTokens : MaxBatchTokens,
+            ReleaseMemoryAfterIdleMs = ReleaseMemoryAfterIdleMs,
+            OptimizationLevel = file?.OptimizationLevel ?? GraphOptimization.All,
+            CpuArena = PickText("cpu_arena", file?.CpuArena, CpuArena),
+            Warmup = file?.Warmup ?? true,
+            InlineLoneRequests = Pick("inline_lone_requests", file?.InlineLoneRequests, InlineLoneRequests),
+            VersionPolicy = file?.VersionPolicy,
         };
     }
+
+    /// <summary>The batching of a model with no config file (compiled-in models).</summary>
+    public BatcherOptions ToBatcherOptions() => SettingsFor(null).ToBatcherOptions();
+
+    /// <summary>The session options shared by every model (CUDA, log); <see cref="ModelSettings.ToModelOptions"/> adds each model's own.</summary>
+    public ModelOptions ToModelOptions(Action<string> log) => SettingsFor(null).ToModelOptions(new ModelOptions { Cuda = ToCudaOptions(), Log = log }, textModel: false);
 
     private CudaOptions ToCudaOptions()
     {

@@ -49,6 +49,8 @@ internal sealed class HttpApi
         app.MapGet("/v2/models/{model}", ModelMetadataAsync);
         app.MapGet("/v2/models/{model}/versions/{version}", ModelMetadataAsync);
         app.MapGet("/v2/models/{model}/ready", ModelReadyAsync);
+        app.MapGet("/v2/models/{model}/config", ModelConfigAsync);
+        app.MapGet("/v2/models/{model}/versions/{version}/config", ModelConfigAsync);
         app.MapGet("/v2/models/{model}/versions/{version}/ready", ModelReadyAsync);
         app.MapPost("/v2/models/{model}/infer", KServeInferAsync);
         app.MapPost("/v2/models/{model}/versions/{version}/infer", KServeInferAsync);
@@ -70,6 +72,17 @@ internal sealed class HttpApi
         }
 
         return WriteJsonAsync(context, 200, static (json, state) => MetadataJson.WriteModel(json, state.model, state.versions), (model: model!, versions: _repository.Versions(model!.Name)));
+    }
+
+    /// <summary>The model's effective settings as a config.json document (Triton's <c>/config</c> route; docs/configuration.md).</summary>
+    private Task ModelConfigAsync(HttpContext context)
+    {
+        if (!TryFindModel(context, out ServedModel? model, out Task? notFound))
+        {
+            return notFound;
+        }
+
+        return WriteJsonAsync(context, 200, static (json, m) => ModelSettingsJson.Write(json, m.Settings, m.Embeddings?.Source ?? m.Classifier?.Source), model!);
     }
 
     private Task ModelReadyAsync(HttpContext context)

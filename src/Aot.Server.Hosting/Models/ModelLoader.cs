@@ -11,8 +11,25 @@ namespace Aot.Server.Models;
 /// <summary>Loads model files, derives their serving signatures, creates their batchers, warms them up and starts them.</summary>
 internal static class ModelLoader
 {
-    // cpuArena: "auto" (ONNX Runtime's CPU arena for tensor models, not for text models), "on" or "off".
-    public static ModelRepository Load(IReadOnlyList<ModelSource> sources, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log, string cpuArena = "on")
+    /// <summary>Loads every source with its own <see cref="ModelSource.Settings"/> over <paramref name="serverWide"/> (CUDA options, log).</summary>
+    public static ModelRepository Load(IReadOnlyList<ModelSource> sources, ModelOptions serverWide, Action<string> log) =>
+        Load(sources, source =>
+        {
+            try
+            {
+                return (source.Settings.ToModelOptions(serverWide, textModel: source.Embedding is not null), source.Settings.ToBatcherOptions());
+            }
+            catch (FormatException ex)
+            {
+                throw new StartupException($"Model '{source.Name}': {ex.Message}", ex);
+            }
+        }, log);
+
+    /// <summary>Loads every source with the same options (tests, benchmarks, compiled-in servers' own callers).</summary>
+    public static ModelRepository Load(IReadOnlyList<ModelSource> sources, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log) =>
+        Load(sources, _ => (modelOptions, batcherOptions), log);
+
+    private static ModelRepository Load(IReadOnlyList<ModelSource> sources, Func<ModelSource, (ModelOptions Model, BatcherOptions Batcher)> optionsFor, Action<string> log)
     {
         var duplicates = sources.GroupBy(static s => (s.Name, s.Version)).FirstOrDefault(static g => g.Count() > 1);
         if (duplicates is not null)
@@ -25,14 +42,8 @@ internal static class ModelLoader
         {
             foreach (ModelSource source in sources)
             {
-                // Text models see bursts of long sequences whose intermediates an arena would keep for good.
-                bool arena = cpuArena switch
-                {
-                    "on" => true,
-                    "off" => false,
-                    _ => source.Embedding is null,
-                };
-                loaded.Add(LoadOne(source, modelOptions with { CpuMemoryArena = arena }, batcherOptions, log));
+                (ModelOptions modelOptions, BatcherOptions batcherOptions) = optionsFor(source);
+                loaded.Add(LoadOne(source, modelOptions, batcherOptions, log));
             }
         }
         catch
@@ -81,7 +92,7 @@ internal static class ModelLoader
             }
 
             var batcher = new DynamicBatcher(source.Name, signature, new GeneralModelAdapter(() => new RunnerExecutor(model.CreateRunner())), options, metrics);
-            var served = new ServedModel(source.Name, source.Version, model, signature, batcher, metrics);
+            var served = new ServedModel(source.Name, source.Version, model, signature, batcher, metrics) { Settings = source.Settings with { MaxBatch = options.MaxBatchRows, PadSequences = options.PadSequences, MaxBatchTokens = options.MaxBatchTokens } };
             if (text is not null)
             {
                 served.Embeddings = new EmbeddingEndpoint(served, text, source.Embedding!);
@@ -90,14 +101,17 @@ internal static class ModelLoader
             {
                 served.Classifier = ClassifierEndpoint.Create(served, source.Path, source.Embedding!);
             }
-            try
+            if (source.Settings.Warmup)
             {
-                batcher.WarmUp();
-            }
-            catch (Exception ex)
-            {
-                // Zeros are not valid input for every model (indices, lengths); serving still works.
-                log($"warning: warm-up run of '{source.Name}' failed (the model is served anyway): {ex.Message}");
+                try
+                {
+                    batcher.WarmUp();
+                }
+                catch (Exception ex)
+                {
+                    // Zeros are not valid input for every model (indices, lengths); serving still works.
+                    log($"warning: warm-up run of '{source.Name}' failed (the model is served anyway): {ex.Message}");
+                }
             }
 
             batcher.Start();
@@ -106,6 +120,7 @@ internal static class ModelLoader
                 (signature.IsBatchable ? $"batching up to {options.MaxBatchRows} rows" : "not batchable (no symbolic dimension 0): one request at a time") +
                 (served.Embeddings is { } e ? $"; text endpoints on (vocabulary {e.Source.VocabularyPath}, {e.Model.Pooling} pooling, up to {e.Model.MaxSequenceLength} tokens)" : "") +
                 (served.Classifier is { } c ? $"; classifier endpoints on (vocabulary {c.Source.VocabularyPath}, labels {string.Join(", ", c.Labels)})" : ""));
+            log($"settings of '{source.Name}' v{source.Version}: {served.Settings.Describe()}");
             return served;
         }
         catch

@@ -9,6 +9,15 @@ internal sealed record class ModelSource(string Name, long Version, string Path)
     /// <summary>Its text side: a <c>vocab.txt</c> found next to the file, or given with <c>--tokenizer</c>.</summary>
     public EmbeddingSource? Embedding { get; init; }
 
+    /// <summary><c>DIR/&lt;name&gt;/config.json</c> of a repository model, when there is one (<c>--config</c> names the others').</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>What the model's config file says (null: no file).</summary>
+    public ModelConfig? Config { get; init; }
+
+    /// <summary>The effective settings: command line over config file over defaults.</summary>
+    public ModelSettings Settings { get; init; } = ModelSettings.Default;
+
     /// <summary>
     /// Parses a <c>--model NAME=PATH</c> value (version 1). Throws <see cref="StartupException"/> naming the
     /// problem and the path.
@@ -53,6 +62,9 @@ internal sealed record class ModelSource(string Name, long Version, string Path)
                 continue;
             }
 
+            string configFile = System.IO.Path.Combine(modelDir, ModelConfigFile.FileName);
+            string? config = File.Exists(configFile) ? System.IO.Path.GetFullPath(configFile) : null;
+
             foreach (string versionDir in Directory.EnumerateDirectories(modelDir))
             {
                 if (!long.TryParse(System.IO.Path.GetFileName(versionDir), NumberStyles.None, CultureInfo.InvariantCulture, out long version) || version <= 0)
@@ -63,7 +75,7 @@ internal sealed record class ModelSource(string Name, long Version, string Path)
                 string file = System.IO.Path.Combine(versionDir, "model.onnx");
                 RequireFile(file, $"--repository model '{name}' version {version}");
                 string fullPath = System.IO.Path.GetFullPath(file);
-                sources.Add(new ModelSource(name, version, fullPath) { Embedding = EmbeddingSource.FindSidecar(fullPath) });
+                sources.Add(new ModelSource(name, version, fullPath) { Embedding = EmbeddingSource.FindSidecar(fullPath), ConfigFile = config });
             }
         }
 

@@ -38,6 +38,9 @@ internal sealed class ServedModel : IDisposable
 
     public ModelMetrics Metrics { get; }
 
+    /// <summary>The effective per-model settings it was loaded with (<c>GET /v2/models/{name}/config</c>).</summary>
+    public ModelSettings Settings { get; init; } = ModelSettings.Default;
+
     /// <summary>When this version was loaded (OpenAI's <c>created</c>).</summary>
     public long LoadedUnixSeconds { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

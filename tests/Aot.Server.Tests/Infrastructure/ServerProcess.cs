@@ -54,7 +54,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// Starts the server and waits until it is ready (or fails with its output). <paramref name="launcher"/> goes between
     /// the executable and <c>serve</c>: a container engine's run command ending in the server's path in the image.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, IEnumerable<string>? launcher = null)
+    /// <param name="threads">The <c>--threads</c> flag (one by default on a 2-core CI machine); null leaves it out, so config files decide.</param>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, IEnumerable<string>? launcher = null, string? threads = "1")
     {
         int httpPort = FreePort();
         int port = FreePort();
@@ -65,7 +66,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])[.. launcher ?? [], "serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), "--threads", "1", .. arguments])
+        foreach (string argument in (string[])[.. launcher ?? [], "serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), .. (threads is null ? (string[])[] : ["--threads", threads]), .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
