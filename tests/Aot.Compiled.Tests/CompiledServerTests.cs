@@ -182,7 +182,7 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
         }
 
         (int exitCode, string output) = await ServerProcess.RunToExitAsync(
-            servers.Executable, "serve", "--host", "127.0.0.1", "--http-port", "0", "--port", "0", "--model", $"minilm={TestModels.BertTiny}");
+            servers.Executable, "serve", "--host", "127.0.0.1", "--http-port", "0", "--port", "0", "--grpc-port", "0", "--model", $"minilm={TestModels.BertTiny}");
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"aot: error: Model 'minilm' ({TestModels.BertTiny}) does not match the signature compiled into this server from all-MiniLM-L6-v2.onnx:", output);

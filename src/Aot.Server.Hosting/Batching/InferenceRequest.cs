@@ -103,9 +103,13 @@ internal abstract class InferenceRequest
     public void Release(RequestOutcome outcome)
     {
         _metrics.Record(outcome);
+        _metrics.Record(Protocol);
         _metrics.RequestDuration.ObserveTicks(Stopwatch.GetTimestamp() - ReceivedAt);
         Recycle();
     }
+
+    /// <summary>The transport the request came by (the <c>protocol</c> label of its metrics); HTTP unless a transport says otherwise.</summary>
+    protected virtual RequestProtocol Protocol => RequestProtocol.Http;
 
     /// <summary>Clears the transport's state (after <see cref="ResetState"/>) and returns the object to its pool.</summary>
     protected abstract void Recycle();

@@ -15,11 +15,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, int httpPort, int port, string? unixSocket)
+    private ServerProcess(Process process, int httpPort, int port, int grpcPort, string? unixSocket)
     {
         _process = process;
         HttpPort = httpPort;
         Port = port;
+        GrpcPort = grpcPort;
         UnixSocket = unixSocket;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -27,6 +28,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public int HttpPort { get; }
 
     public int Port { get; }
+
+    /// <summary>The gRPC port (HTTP/2 cleartext).</summary>
+    public int GrpcPort { get; }
+
+    /// <summary>The gRPC address for Grpc.Net.Client (<c>GrpcChannel.ForAddress</c>).</summary>
+    public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
 
     public string? UnixSocket { get; }
 
@@ -52,6 +59,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         int httpPort = FreePort();
         int port = FreePort();
+        int grpcPort = FreePort();
         string? socket = unixSocket ? Path.Combine(Path.GetTempPath(), $"aot-test-{Guid.NewGuid():N}.sock") : null;
         var info = new ProcessStartInfo(executable)
         {
@@ -59,7 +67,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])["serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), "--threads", "1", .. arguments])
+        foreach (string argument in (string[])["serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), "--grpc-port", grpcPort.ToString(), "--threads", "1", .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
@@ -71,7 +79,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info)!;
-        var server = new ServerProcess(process, httpPort, port, socket);
+        var server = new ServerProcess(process, httpPort, port, grpcPort, socket);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
