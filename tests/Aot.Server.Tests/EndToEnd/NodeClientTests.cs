@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Aot.Embeddings.Tests;
 using Aot.Server.Tests.Infrastructure;
@@ -13,18 +12,14 @@ namespace Aot.Server.Tests.EndToEnd;
 /// </summary>
 public sealed class NodeClientTests(EmbeddingServerFixture fixture) : IClassFixture<EmbeddingServerFixture>
 {
-    private static readonly string ClientsDirectory = Path.Combine(RepoPaths.Root, "tests", "clients", "node");
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
-    private static bool s_installed;
-
     [Fact]
     public async Task Hugging_Face_and_OpenAI_npm_clients_get_the_reference_vectors()
     {
         ReferenceSentence[] sentences = [.. ReferenceData.Load("minilm").Sentences.Where(s => s.BertIds.Length is > 2 and <= 128).Take(6)];
         Assert.True(sentences.Length >= 4, "the reference set has short sentences");
-        await InstallAsync();
+        await NodeClients.InstallAsync();
 
-        string output = await RunAsync("node", ["clients.mjs", $"http://127.0.0.1:{fixture.Server.HttpPort}", "minilm", .. sentences.Select(s => s.Text)]);
+        string output = await NodeClients.RunAsync("node", ["clients.mjs", $"http://127.0.0.1:{fixture.Server.HttpPort}", "minilm", .. sentences.Select(s => s.Text)]);
         using JsonDocument result = JsonDocument.Parse(output);
         JsonElement root = result.RootElement;
 
@@ -44,46 +39,4 @@ public sealed class NodeClientTests(EmbeddingServerFixture fixture) : IClassFixt
     }
 
     private static float[] Floats(JsonElement vector) => [.. vector.EnumerateArray().Select(static v => v.GetSingle())];
-
-    /// <summary>npm ci once per test run (the lock file pins both clients); CI installs Node and npm.</summary>
-    private static async Task InstallAsync()
-    {
-        await InstallGate.WaitAsync();
-        try
-        {
-            if (!s_installed)
-            {
-                await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
-                s_installed = true;
-            }
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
-    }
-
-    private static async Task<string> RunAsync(string executable, string[] arguments)
-    {
-        var info = new ProcessStartInfo(executable)
-        {
-            WorkingDirectory = ClientsDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        string output = await stdout;
-        Assert.True(process.ExitCode == 0, $"{executable} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await stderr}\n{output}");
-        return output;
-    }
 }
