@@ -5,7 +5,8 @@ using static Aot.LoadGen.Results.Format;
 namespace Aot.LoadGen.Results;
 
 /// <summary>
-/// Writes results.md: the headline table, Aot's overhead over in-process next to the echo floor, throughput and
+/// Writes results.md: the headline table, Aot's overhead over in-process next to the echo floor, gRPC next to HTTP and
+/// binary, throughput and
 /// p99 against every peer with ratios, int8 next to fp32, batching gain, RSS and cold start against every peer, the brief's targets
 /// met or missed, open-loop runs, every system's settings, and every error or skipped system.
 /// </summary>
@@ -30,6 +31,7 @@ internal static class MarkdownReport
         md.AppendLine();
         Headline(md, q);
         Overhead(md, q);
+        GrpcReport.Append(md, q);
         PeerComparison(md, q);
         Embeddings(md, q);
         Int8Report.Append(md, q);
