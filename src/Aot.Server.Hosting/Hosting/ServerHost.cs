@@ -141,8 +141,8 @@ internal static class ServerHost
             });
             if (options.GrpcPort > 0)
             {
-                // gRPC needs HTTP/2: cleartext (h2c, prior knowledge) unless there is a certificate. Large windows so a
-                // big tensor (ResNet-50's 600 KB image) is not throttled by HTTP/2 flow control on one stream.
+                // gRPC needs HTTP/2: cleartext (h2c, prior knowledge) unless there is a certificate. Flow-control windows
+                // above Kestrel's defaults (1 MiB / 768 KiB) so a tensor of several MB is not held up by window updates.
                 kestrel.Limits.Http2.InitialConnectionWindowSize = 16 << 20;
                 kestrel.Limits.Http2.InitialStreamWindowSize = 8 << 20;
                 kestrel.Listen(address, options.GrpcPort, listen =>

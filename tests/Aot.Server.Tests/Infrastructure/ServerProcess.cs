@@ -15,15 +15,24 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, int httpPort, int port, int grpcPort, string? unixSocket)
+    private ServerProcess(Process process, int httpPort, int port, int grpcPort, string? unixSocket, bool tls)
     {
         _process = process;
         HttpPort = httpPort;
         Port = port;
         GrpcPort = grpcPort;
         UnixSocket = unixSocket;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        Scheme = tls ? "https" : "http";
+        // A TLS server in a test has a certificate the test made: this client checks readiness and routes, not trust
+        // (tests that check the certificate bring their own handler).
+        HttpMessageHandler handler = tls
+            ? new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = static (_, _, _, _) => true } }
+            : new SocketsHttpHandler();
+        Http = new HttpClient(handler) { BaseAddress = new Uri($"{Scheme}://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    /// <summary><c>https</c> when the server was started with a certificate (<c>--tls-cert</c>), else <c>http</c>.</summary>
+    public string Scheme { get; }
 
     public int HttpPort { get; }
 
@@ -33,7 +42,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public int GrpcPort { get; }
 
     /// <summary>The gRPC address for Grpc.Net.Client (<c>GrpcChannel.ForAddress</c>).</summary>
-    public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
+    public Uri GrpcAddress => new($"{Scheme}://127.0.0.1:{GrpcPort}");
 
     public string? UnixSocket { get; }
 
@@ -55,7 +64,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the server and waits until it is ready (or fails with its output).</summary>
-    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false)
+    /// <param name="tls">The arguments include <c>--tls-cert</c>/<c>--tls-key</c>: talk HTTPS.</param>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, bool tls = false)
     {
         int httpPort = FreePort();
         int port = FreePort();
@@ -79,7 +89,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info)!;
-        var server = new ServerProcess(process, httpPort, port, grpcPort, socket);
+        var server = new ServerProcess(process, httpPort, port, grpcPort, socket, tls);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
