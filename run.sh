@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the default model: fetch all-MiniLM-L6-v2 (cached) and serve it with the published native `aot`
-# binary, as users deploy it (KServe V2 / TF Serving and TEI /embed on http://localhost:8000, binary protocol on
+# binary, as users deploy it (KServe V2 / TF Serving and TEI /embed on http://localhost:8000, gRPC on :8002, binary protocol on
 # :8001). Extra arguments go to `aot serve`; `--device cuda|cuda:N|auto` publishes the cuda flavour (out-cuda/).
 # The binary is published into out/ only when it is missing or older than the sources, so later runs start at once.
 # `bash run.sh --smoke` instead loads the model in process, prints its signature and times the 0-byte run path.

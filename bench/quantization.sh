@@ -46,7 +46,7 @@ echo "variant,workload,protocol,clients,p50_ms,p99_ms,throughput_rps,errors" >"$
 serve_and_load() { # variant model-name model-path workload protocol clients
   local variant=$1 name=$2 path=$3 workload=$4 protocol=$5 clients=$6 tmp
   tmp=$(mktemp -u) # the load generator writes the CSV header only into a new file
-  "$aot" serve --model "$name=$path" --http-port 18080 --port 18081 >"$out/server-$variant-$workload.log" 2>&1 &
+  "$aot" serve --model "$name=$path" --http-port 18080 --port 18081 --grpc-port 0 >"$out/server-$variant-$workload.log" 2>&1 &
   local pid=$!
   for _ in $(seq 150); do curl -sf http://127.0.0.1:18080/v2/health/ready >/dev/null && break; sleep 0.2; done
   "$loadgen" run --workload "$workload" --protocol "$protocol" --http-port 18080 --port 18081 -c "$clients" \

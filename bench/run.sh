@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The side-by-side benchmarks (issues 6 and 7, docs/benchmarks.md). One command:
 #   bash bench/run.sh            full run: every workload (tensors and /embed: short, long, mixed lengths, short texts under the
-#                                mixed load), Aot (batching off/on) and every peer,
+#                                mixed load), Aot (batching off/on; batching off over the binary protocol, KServe V2 HTTP
+#                                JSON and KServe V2 gRPC side by side) and every peer,
 #                                plus int8 rows (aot-int8, node-int8, in-process-int8) on ResNet-50, MiniLM seq 128 and /embed; ~30 min
 #   bash bench/run.sh --quick    CI subset (~1.5 min): tiny model, Aot + the ASP.NET peer, Aot's /embed on short texts; no installs
 # Options: --out DIR (default bench/results/<UTC date>[-quick]), --threads N (intra-op threads of every system;

@@ -47,6 +47,26 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
     }
 
     [Fact]
+    public async Task gRPC_answers_and_health_are_the_same_as_aot_serve()
+    {
+        float[] x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+        var request = new Inference.ModelInferRequest { ModelName = "tiny" };
+        request.Inputs.Add(new Inference.ModelInferRequest.Types.InferInputTensor { Name = "x", Datatype = "FP32", Shape = { 1, 16 } });
+        request.RawInputContents.Add(Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan())));
+        var answers = new List<Inference.ModelInferResponse>();
+        foreach (ServerProcess server in new[] { servers.Compiled, servers.Runtime })
+        {
+            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.GrpcAddress);
+            answers.Add(await new Inference.GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelInferAsync(request));
+            var health = await new Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "minilm" });
+            Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        }
+
+        Assert.Equal(answers[1].Outputs, answers[0].Outputs);
+        Assert.Equal(answers[1].RawOutputContents, answers[0].RawOutputContents);
+    }
+
+    [Fact]
     public async Task Metadata_and_TF_Serving_answers_are_the_same_as_aot_serve()
     {
         Assert.Equal(await servers.Runtime.Http.GetStringAsync("/v2/models/minilm"), await servers.Compiled.Http.GetStringAsync("/v2/models/minilm"));
@@ -182,7 +202,7 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
         }
 
         (int exitCode, string output) = await ServerProcess.RunToExitAsync(
-            servers.Executable, "serve", "--host", "127.0.0.1", "--http-port", "0", "--port", "0", "--model", $"minilm={TestModels.BertTiny}");
+            servers.Executable, "serve", "--host", "127.0.0.1", "--http-port", "0", "--port", "0", "--grpc-port", "0", "--model", $"minilm={TestModels.BertTiny}");
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"aot: error: Model 'minilm' ({TestModels.BertTiny}) does not match the signature compiled into this server from all-MiniLM-L6-v2.onnx:", output);

@@ -103,7 +103,7 @@ start() {
   local extra=()
   # TF32 alone can move MiniLM's outputs by more than TOL; the comparison is about the provider, not TF32.
   if [[ "$device" == cuda* ]]; then extra=(--cuda-tf32 false ${CUDA_ARGS:-}); fi
-  "$dir/aot" serve --device "$device" "${extra[@]}" --host 127.0.0.1 --http-port "$port" --port 0 --max-batch 1 \
+  "$dir/aot" serve --device "$device" "${extra[@]}" --host 127.0.0.1 --http-port "$port" --port 0 --grpc-port 0 --max-batch 1 \
     --model "tiny=$tiny" --model "minilm=$minilm" >"$log" 2>&1 &
   pids+=("$!")
   local pid="$!" waited=0 started="$SECONDS"

@@ -5,11 +5,11 @@ using static Aot.LoadGen.Results.Format;
 namespace Aot.LoadGen.Results;
 
 /// <summary>
-/// Writes results.md: the headline table, Aot's overhead over in-process next to the echo floor, throughput and
-/// p99 against every peer with ratios, the /embed tables with padding waste (per request, and Aot's as its server counted
-/// it), short texts under the mixed load, int8 next to fp32, batching gain, RSS and cold start against every peer, the
-/// brief's targets and issue 14's acceptance met or missed, open-loop runs, every system's settings, and every error or
-/// skipped system.
+/// Writes results.md: the headline table, Aot's overhead over in-process next to the echo floor, gRPC next to HTTP and
+/// binary, throughput and p99 against every peer with ratios, the /embed tables with padding waste (per request, and
+/// Aot's as its server counted it), short texts under the mixed load, int8 next to fp32, batching gain, RSS and cold
+/// start against every peer, the brief's targets and issue 14's acceptance met or missed, open-loop runs, every system's
+/// settings, and every error or skipped system.
 /// </summary>
 internal static class MarkdownReport
 {
@@ -32,6 +32,7 @@ internal static class MarkdownReport
         md.AppendLine();
         Headline(md, q);
         Overhead(md, q);
+        GrpcReport.Append(md, q);
         PeerComparison(md, q);
         Embeddings(md, q);
         Int8Report.Append(md, q);

@@ -17,6 +17,15 @@ internal static class TargetChecks
         yield return new TargetCheck("HTTP JSON overhead over in-process ≤ echo + 100 µs (tiny, p50, 1 client)",
             $"overhead {Us(http - floor)}, echo {Us(echo)}", AtMost(http - floor, echo + 0.100));
 
+        // Issue 17 (gRPC): the raw-contents fast path costs no more than JSON for a lone request, and keeps up with the binary protocol under load.
+        double? grpc = q.Closed("aot", "tiny", "grpc", 1)?.P50Ms;
+        yield return new TargetCheck("gRPC raw-contents p50 ≤ HTTP JSON p50 (tiny, 1 client)",
+            $"gRPC {Us(grpc)} vs HTTP {Us(http)} = {Ratio(grpc, http)}", AtMost(grpc, http));
+        double? grpc16 = q.Closed("aot", "tiny", "grpc", 16)?.Throughput;
+        double? binary16 = q.Closed("aot", "tiny", "binary", 16)?.Throughput;
+        yield return new TargetCheck("gRPC throughput ≥ 0.8× the binary protocol's (tiny, 16 clients)",
+            $"{Rate(grpc16)} vs {Rate(binary16)} req/s = {Ratio(grpc16, binary16)}", AtMost(0.8 * binary16, grpc16));
+
         int c = q.Levels("tiny").Contains(32) ? 32 : 16;
         double? aspnet = q.Closed("aspnet-ort", "tiny", "peer-http", c)?.Throughput;
         double? aotHttp = q.Closed("aot", "tiny", "kserve-http", c)?.Throughput;

@@ -3,11 +3,11 @@ using System.Net.Sockets;
 
 namespace Aot.LoadGen.Systems;
 
-/// <summary>The loopback ports one server listens on: HTTP and (for Aot and the echo floor) raw TCP.</summary>
-internal sealed record Ports(int Http, int Tcp)
+/// <summary>The loopback ports one server listens on: HTTP, (for Aot and the echo floor) raw TCP, and (for Aot) gRPC.</summary>
+internal sealed record Ports(int Http, int Tcp, int Grpc = 0)
 {
-    /// <summary>Two ports free right now.</summary>
-    public static Ports Allocate() => new(FreePort(), FreePort());
+    /// <summary>Three ports free right now.</summary>
+    public static Ports Allocate() => new(FreePort(), FreePort(), FreePort());
 
     private static int FreePort()
     {

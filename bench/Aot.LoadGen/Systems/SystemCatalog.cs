@@ -14,8 +14,8 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
     /// <summary>The folder of the int8 models (null: none).</summary>
     public string? Int8Directory => paths.Int8Directory;
 
-    /// <summary>Aot, batching off (<c>--max-batch 1</c>): binary protocol and KServe V2 HTTP JSON.</summary>
-    public SystemDefinition Aot => AotServer("aot", ["binary", "kserve-http"], maxBatch: 1, maxDelayMicros: 0, servesEmbed: true);
+    /// <summary>Aot, batching off (<c>--max-batch 1</c>): binary protocol, KServe V2 HTTP JSON and KServe V2 gRPC (raw contents).</summary>
+    public SystemDefinition Aot => AotServer("aot", ["binary", "kserve-http", "grpc"], maxBatch: 1, maxDelayMicros: 0, servesEmbed: true);
 
     /// <summary>Aot, dynamic batching on (<c>--max-batch 32 --max-delay-us 0</c>): binary protocol.</summary>
     public SystemDefinition AotBatch => AotServer("aot-batch", ["binary"], maxBatch: 32, maxDelayMicros: 0);
@@ -99,7 +99,7 @@ internal sealed class SystemCatalog(BenchPaths paths, int threads)
         (workload, model, ports) => new ServerLaunch(paths.AotServer,
         [
             "serve", "--model", $"{workload.Model}={model}", "--host", "127.0.0.1",
-            "--http-port", Port(ports.Http), "--port", Port(ports.Tcp), "--threads", T, "--workers", "1",
+            "--http-port", Port(ports.Http), "--port", Port(ports.Tcp), "--grpc-port", Port(ports.Grpc), "--threads", T, "--workers", "1",
             // Text requests are served as a TEI server serves them, with batching on (the server's default): a request's
             // texts run in length groups and join other requests' batches; batching off would run each text alone.
             "--max-batch", (workload.IsEmbedding ? EmbedMaxBatch : maxBatch).ToString(CultureInfo.InvariantCulture),

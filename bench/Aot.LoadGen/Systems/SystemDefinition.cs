@@ -8,7 +8,7 @@ namespace Aot.LoadGen.Systems;
 /// </summary>
 /// <param name="Name">Name in the results, e.g. <c>aot</c>, <c>aot-batch</c>, <c>aspnet-ort</c>.</param>
 /// <param name="Kind"><c>aot</c>, <c>peer</c> or <c>floor</c>.</param>
-/// <param name="Protocols">Protocols measured: <c>binary</c>, <c>kserve-http</c>, <c>peer-http</c>, <c>tcp-echo</c>.</param>
+/// <param name="Protocols">Protocols measured: <c>binary</c>, <c>kserve-http</c>, <c>grpc</c>, <c>peer-http</c>, <c>tcp-echo</c>.</param>
 /// <param name="Launch">The command for a model file and ports.</param>
 /// <param name="ReadyUrl">HTTP URL that answers 200 when ready; null: ready when the TCP port accepts.</param>
 /// <param name="Settings">What the results record about this system (threads, batching, versions …).</param>

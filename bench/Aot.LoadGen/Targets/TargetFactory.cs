@@ -10,6 +10,7 @@ internal static class TargetFactory
     public static ITarget Create(string protocol, Workload workload, Ports ports, int connections, int echoReplyBytes) => protocol switch
     {
         "binary" => new BinaryTarget("127.0.0.1", ports.Tcp, workload),
+        "grpc" => new GrpcTarget(new Uri($"http://127.0.0.1:{ports.Grpc}"), workload),
         "kserve-http" => new HttpJsonTarget(protocol, new Uri($"http://127.0.0.1:{ports.Http}/v2/models/{workload.Model}/infer"), workload.KServeBody, connections),
         "peer-http" => new HttpJsonTarget(protocol, new Uri($"http://127.0.0.1:{ports.Http}/infer"), workload.PeerBody, connections),
         "embed-http" => new HttpJsonTarget(protocol, new Uri($"http://127.0.0.1:{ports.Http}/embed"),

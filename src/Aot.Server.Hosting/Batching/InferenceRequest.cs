@@ -110,6 +110,7 @@ internal abstract class InferenceRequest
     public void Release(RequestOutcome outcome)
     {
         _metrics.Record(outcome);
+        _metrics.Record(Protocol);
         _metrics.RequestDuration.ObserveTicks(Stopwatch.GetTimestamp() - ReceivedAt);
         Recycle();
     }
@@ -119,6 +120,9 @@ internal abstract class InferenceRequest
     /// returns it to its pool without recording anything, since the request's first part carries its outcome.
     /// </summary>
     public void ReleasePart() => Recycle();
+
+    /// <summary>The transport the request came by (the <c>protocol</c> label of its metrics); HTTP unless a transport says otherwise.</summary>
+    protected virtual RequestProtocol Protocol => RequestProtocol.Http;
 
     /// <summary>Clears the transport's state (after <see cref="ResetState"/>) and returns the object to its pool.</summary>
     protected abstract void Recycle();

@@ -20,6 +20,8 @@ internal sealed class BinaryInferenceRequest(ServedModel model, ObjectPool<Binar
 
     public ulong RequestId { get; private set; }
 
+    protected override RequestProtocol Protocol => RequestProtocol.Binary;
+
     public override bool IsAbandoned => _requests?.IsClientGone ?? true;
 
     public void Begin(ConnectionOutput output, ConnectionRequests requests, ulong requestId, long receivedAt)

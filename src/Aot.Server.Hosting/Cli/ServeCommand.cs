@@ -18,6 +18,9 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address the TCP listeners bind to.", DefaultValueFactory = _ => defaults.Host };
         var httpPort = new Option<int>("--http-port") { Description = "HTTP port (KServe V2, TF Serving, /metrics).", DefaultValueFactory = _ => defaults.HttpPort };
         var port = new Option<int>("--port") { Description = "Binary protocol TCP port; 0 turns it off.", DefaultValueFactory = _ => defaults.Port };
+        var grpcPort = new Option<int>("--grpc-port") { Description = "gRPC port (KServe V2 inference.GRPCInferenceService, grpc.health.v1, reflection; HTTP/2); 0 turns it off.", DefaultValueFactory = _ => defaults.GrpcPort };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate file: serve HTTP and gRPC over TLS (with --tls-key); the binary protocol stays plain TCP." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key file of --tls-cert." };
         var unixSocket = new Option<string?>("--unix-socket") { Description = "Also serve the binary protocol on this Unix domain socket path." };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto (CUDA if it loads, else CPU).", DefaultValueFactory = _ => defaults.Device };
         var cudaMemLimit = new Option<int>("--cuda-mem-limit-mb") { Description = "CUDA: most MiB ONNX Runtime's GPU memory arena may hold per model; 0 = no limit.", DefaultValueFactory = _ => defaults.CudaMemoryLimitMiB };
@@ -47,9 +50,9 @@ internal static class ServeCommand
         var prompts = new Option<string[]>("--prompt") { Description = "A prompt a text request may name in \"prompt_name\", as MODEL:NAME=TEXT (repeatable); TEXT is put before each input, as sentence-transformers' prompts.", Arity = ArgumentArity.ZeroOrMore };
         var inline = new Option<bool>("--inline-lone-requests") { Description = "Run a request that finds its model idle on the receiving thread instead of handing it to a batch worker (lower latency; only with --max-delay-us 0).", DefaultValueFactory = _ => defaults.InlineLoneRequests };
 
-        var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving) and the binary protocol.")
+        var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving), gRPC (KServe V2) and the binary protocol.")
         {
-            models, repository, configs, host, httpPort, port, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
+            models, repository, configs, host, httpPort, port, grpcPort, tlsCert, tlsKey, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
         // The per-model flags, by the config-file key they override (only when given: otherwise the file decides).
@@ -72,6 +75,9 @@ internal static class ServeCommand
                 HttpPort = result.GetValue(httpPort),
                 Port = result.GetValue(port),
                 UnixSocket = result.GetValue(unixSocket),
+                GrpcPort = result.GetValue(grpcPort),
+                TlsCertificate = result.GetValue(tlsCert),
+                TlsKey = result.GetValue(tlsKey),
                 Device = result.GetValue(device)!,
                 CudaMemoryLimitMiB = result.GetValue(cudaMemLimit),
                 CudnnConvAlgoSearch = result.GetValue(convAlgoSearch)!,

@@ -35,7 +35,7 @@ public sealed class InProcessServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server with <paramref name="serveArguments"/> (the options of <c>aot serve</c>, without the port and host
-    /// options: it listens on 127.0.0.1, on two free ports) and returns once every model is loaded and it is ready.
+    /// options: it listens on 127.0.0.1, on two free ports, without gRPC) and returns once every model is loaded and it is ready.
     /// </summary>
     /// <param name="serveArguments">The <c>aot serve</c> options, for example <c>--model m=PATH --config m=FILE</c>.</param>
     /// <param name="log">Receives the server's start-up lines (loaded models, their settings).</param>
@@ -51,7 +51,7 @@ public sealed class InProcessServer : IAsyncDisposable
             parsed = options;
             return 0;
         });
-        ParseResult result = serve.Parse([.. serveArguments, "--host", "127.0.0.1", "--http-port", FreePort(), "--port", FreePort()]);
+        ParseResult result = serve.Parse([.. serveArguments, "--host", "127.0.0.1", "--http-port", FreePort(), "--port", FreePort(), "--grpc-port", "0"]);
         if (result.Errors.Count > 0)
         {
             throw new FormatException("aot serve options: " + string.Join("; ", result.Errors.Select(static e => e.Message)));

@@ -1,12 +1,16 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Aot.Server.Binary;
 using Aot.Server.Classification;
 using Aot.Server.Embeddings;
+using Aot.Server.Grpc;
 using Aot.Server.Http;
 using Aot.Server.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +19,7 @@ using Aot.Protocol.Wire;
 namespace Aot.Server.Hosting;
 
 /// <summary>
-/// Runs the server: loads and warms the models, then hosts HTTP and the binary protocol (TCP and Unix socket) on
+/// Runs the server: loads and warms the models, then hosts HTTP, gRPC and the binary protocol (TCP and Unix socket) on
 /// Kestrel until SIGTERM / Ctrl-C; then stops accepting, lets in-flight requests finish, drains the batchers and
 /// returns the exit code.
 /// </summary>
@@ -41,7 +45,8 @@ internal static class ServerHost
         lifetime.ApplicationStarted.Register(() =>
         {
             state.MarkReady();
-            Log($"ready: HTTP on {options.Host}:{options.HttpPort}" +
+            Log($"ready: HTTP{(options.TlsCertificate is null ? "" : "S")} on {options.Host}:{options.HttpPort}" +
+                (options.GrpcPort > 0 ? $", gRPC{(options.TlsCertificate is null ? "" : " (TLS)")} on {options.Host}:{options.GrpcPort}" : "") +
                 (options.Port > 0 ? $", binary on {options.Host}:{options.Port}" : "") +
                 (options.UnixSocket is null ? "" : $", binary on unix:{options.UnixSocket}"));
         });
@@ -110,6 +115,12 @@ internal static class ServerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds));
         builder.Services.AddSingleton(new BinaryProtocol(repository, options.MaxPayloadBytes, Math.Max(1, options.MaxInFlightPerConnection)));
         builder.Services.AddSingleton<BinaryConnectionHandler>();
+        if (options.GrpcPort > 0)
+        {
+            GrpcEndpoints.AddServices(builder.Services, repository, state, options.MaxPayloadBytes);
+        }
+
+        X509Certificate2? certificate = LoadCertificate(options);
 
         IPAddress address = options.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
         if (options.InlineIo)
@@ -129,7 +140,29 @@ internal static class ServerHost
             // once whole, so a connection must be able to buffer one frame of the largest allowed size.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestBufferSize = options.MaxPayloadBytes + FrameHeader.Size + (1 << 20);
-            kestrel.Listen(address, options.HttpPort);
+            kestrel.Listen(address, options.HttpPort, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+            if (options.GrpcPort > 0)
+            {
+                // gRPC needs HTTP/2: cleartext (h2c, prior knowledge) unless there is a certificate. Flow-control windows
+                // above Kestrel's defaults (1 MiB / 768 KiB) so a tensor of several MB is not held up by window updates.
+                kestrel.Limits.Http2.InitialConnectionWindowSize = 16 << 20;
+                kestrel.Limits.Http2.InitialStreamWindowSize = 8 << 20;
+                kestrel.Listen(address, options.GrpcPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    if (certificate is not null)
+                    {
+                        listen.UseHttps(certificate);
+                    }
+                });
+            }
+
             if (options.Port > 0)
             {
                 kestrel.Listen(address, options.Port, static listen => listen.UseConnectionHandler<BinaryConnectionHandler>());
@@ -146,8 +179,36 @@ internal static class ServerHost
         var classification = new ClassificationApi(repository, options.MaxPayloadBytes);
         classification.Map(app);
         new EmbeddingApi(repository, state, options.MaxPayloadBytes, classification).Map(app);
+        if (options.GrpcPort > 0)
+        {
+            GrpcEndpoints.Map(app);
+        }
+
         new HttpApi(repository, state, options.MaxPayloadBytes).Map(app);
         return app;
+    }
+
+    /// <summary>The TLS certificate of <c>--tls-cert</c> / <c>--tls-key</c> (PEM), or null to serve cleartext.</summary>
+    private static X509Certificate2? LoadCertificate(ServerOptions options)
+    {
+        if (options.TlsCertificate is null && options.TlsKey is null)
+        {
+            return null;
+        }
+
+        if (options.TlsCertificate is null || options.TlsKey is null)
+        {
+            throw new StartupException("TLS needs both --tls-cert and --tls-key (PEM files).");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(options.TlsCertificate, options.TlsKey);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new StartupException($"Cannot load the TLS certificate {options.TlsCertificate} with key {options.TlsKey}: {ex.Message}", ex);
+        }
     }
 
     private static void TryDelete(string path)

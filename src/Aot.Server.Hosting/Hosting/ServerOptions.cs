@@ -32,6 +32,15 @@ internal sealed record class ServerOptions
 
     public string? UnixSocket { get; init; }
 
+    /// <summary>gRPC port (KServe V2 GRPCInferenceService, grpc.health.v1), HTTP/2 only; 0 turns the listener off.</summary>
+    public int GrpcPort { get; init; } = 8002;
+
+    /// <summary>PEM certificate (chain) for TLS on the HTTP and gRPC listeners; with <see cref="TlsKey"/>.</summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificate"/>.</summary>
+    public string? TlsKey { get; init; }
+
     public string Device { get; init; } = "cpu";
 
     /// <summary>CUDA arena limit in MiB per model; 0 = ONNX Runtime's default (no limit).</summary>

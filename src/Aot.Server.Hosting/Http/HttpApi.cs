@@ -257,9 +257,7 @@ internal sealed class HttpApi
             return true;
         }
 
-        notFound = HttpErrors.WriteAsync(context, 404, version is null || _repository.Find(name, null) is null
-            ? $"Unknown model '{name}'. Served models: {string.Join(", ", _repository.Latest.Select(static m => m.Name))}."
-            : $"Model '{name}' has no version '{version}'; it has {string.Join(", ", _repository.Versions(name).Select(static m => m.VersionText))}.");
+        notFound = HttpErrors.WriteAsync(context, 404, _repository.NotFoundMessage(name, version));
         return false;
     }
 

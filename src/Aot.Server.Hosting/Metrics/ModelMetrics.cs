@@ -8,6 +8,7 @@ namespace Aot.Server.Metrics;
 internal sealed class ModelMetrics(string model, string version)
 {
     private readonly long[] _outcomes = new long[RequestOutcomes.Count];
+    private readonly long[] _protocols = new long[RequestProtocols.Count];
     private long _tokens;
     private long _paddedTokens;
     private long _memoryReleases;
@@ -57,4 +58,8 @@ internal sealed class ModelMetrics(string model, string version)
     public void Record(RequestOutcome outcome) => Interlocked.Increment(ref _outcomes[(int)outcome]);
 
     public long Count(RequestOutcome outcome) => Volatile.Read(ref _outcomes[(int)outcome]);
+
+    public void Record(RequestProtocol protocol) => Interlocked.Increment(ref _protocols[(int)protocol]);
+
+    public long Count(RequestProtocol protocol) => Volatile.Read(ref _protocols[(int)protocol]);
 }

@@ -41,6 +41,17 @@ internal static class PrometheusTextWriter
             }
         }
 
+        text.Append("# HELP aot_requests_by_protocol_total Inference requests by model and the transport they came by.\n# TYPE aot_requests_by_protocol_total counter\n");
+        foreach (ModelMetrics m in models)
+        {
+            for (int p = 0; p < RequestProtocols.Count; p++)
+            {
+                var protocol = (RequestProtocol)p;
+                text.Append("aot_requests_by_protocol_total{").Append(Labels(m)).Append(",protocol=\"").Append(RequestProtocols.Label(protocol)).Append("\"} ")
+                    .Append(m.Count(protocol).ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
         WriteHistogram(text, "aot_request_duration_seconds", "Time from receiving a request to writing its response.", models, static m => m.RequestDuration);
         WriteHistogram(text, "aot_queue_duration_seconds", "Time a request waited in its model's queue.", models, static m => m.QueueDuration);
         WriteHistogram(text, "aot_compute_duration_seconds", "Time of one batch run in ONNX Runtime.", models, static m => m.ComputeDuration);

@@ -11,6 +11,9 @@ internal static class MetadataJson
 {
     public const string ServerName = "aot";
 
+    /// <summary>The <c>platform</c> of every model (KServe's name for ONNX Runtime).</summary>
+    public const string Platform = "onnxruntime_onnx";
+
     public static string ServerVersion { get; } = typeof(MetadataJson).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary><c>GET /v2</c>: name, version, extensions; plus the models and their readiness.</summary>
@@ -31,7 +34,7 @@ internal static class MetadataJson
         var document = new ModelMetadataDocument(
             model.Name,
             [.. versions.Select(static v => v.VersionText)],
-            "onnxruntime_onnx",
+            Platform,
             Tensors(model.Signature.Inputs),
             Tensors(model.Signature.Outputs),
             new ModelParameters(
@@ -46,7 +49,7 @@ internal static class MetadataJson
     }
 
     private static TensorMetadata[] Tensors(ServingTensor[] tensors) =>
-        [.. tensors.Select(static t => new TensorMetadata(t.Name, t.DataTypeName, [.. t.Dims.Select(static d => d.IsFixed ? d.Value : -1)]))];
+        [.. tensors.Select(static t => new TensorMetadata(t.Name, t.DataTypeName, t.MetadataShape))];
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -47,6 +47,12 @@ internal sealed class ModelRepository : IDisposable
             : null;
     }
 
+    /// <summary>Why <see cref="Find(string, string?)"/> found nothing, naming what is served (every protocol's "not found").</summary>
+    public string NotFoundMessage(string name, string? version) =>
+        string.IsNullOrEmpty(version) || Find(name, null) is null
+            ? $"Unknown model '{name}'. Served models: {string.Join(", ", Latest.Select(static m => m.Name))}."
+            : $"Model '{name}' has no version '{version}'; it has {string.Join(", ", Versions(name).Select(static m => m.VersionText))}.";
+
     /// <summary>The model whose UTF-8 name is <paramref name="utf8Name"/> at <paramref name="version"/> (0: the highest).</summary>
     public ServedModel? Find(ReadOnlySpan<byte> utf8Name, long version)
     {

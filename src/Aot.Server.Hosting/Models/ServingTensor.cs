@@ -12,6 +12,7 @@ internal sealed class ServingTensor
         Info = info;
         Utf8Name = Encoding.UTF8.GetBytes(info.Name);
         Dims = [.. info.Shape];
+        MetadataShape = [.. Dims.Select(static d => d.IsFixed ? d.Value : -1)];
     }
 
     public TensorInfo Info { get; }
@@ -34,6 +35,9 @@ internal sealed class ServingTensor
     public int Rank => Dims.Length;
 
     public Dimension[] Dims { get; }
+
+    /// <summary>The shape as KServe metadata gives it (REST and gRPC): -1 for each dynamic dimension.</summary>
+    public long[] MetadataShape { get; }
 
     /// <summary>KServe datatype name (FP32, INT64 …).</summary>
     public string DataTypeName => ElementTypes.ToKServeName(ElementType);

@@ -48,7 +48,7 @@ public sealed class DeviceTests
     private static async Task<string> FailingStartAsync(params string[] arguments)
     {
         (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer,
-            ["serve", "--model", $"tiny={TestModels.Tiny}", "--http-port", "0", "--port", "0", .. arguments]);
+            ["serve", "--model", $"tiny={TestModels.Tiny}", "--http-port", "0", "--port", "0", "--grpc-port", "0", .. arguments]);
         Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
         Assert.Contains("aot: error:", output);
         return output;

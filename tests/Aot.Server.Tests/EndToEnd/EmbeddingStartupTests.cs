@@ -27,7 +27,7 @@ public sealed class EmbeddingStartupTests
     [MemberData(nameof(BadOptions))]
     public async Task Bad_text_options_fail_at_start_with_a_clear_message(string[] arguments, string expected)
     {
-        (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer, ["serve", "--http-port", "0", "--port", "0", .. arguments]);
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer, ["serve", "--http-port", "0", "--port", "0", "--grpc-port", "0", .. arguments]);
         Assert.Equal(1, exitCode);
         Assert.Contains(expected, output);
     }

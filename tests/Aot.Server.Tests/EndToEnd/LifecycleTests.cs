@@ -77,7 +77,7 @@ public sealed class LifecycleTests
     [InlineData("bad name=/x.onnx", "may contain only")]
     public async Task Bad_model_specs_fail_at_start_with_a_clear_message(string spec, string expected)
     {
-        (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer, "serve", "--model", spec, "--http-port", "0");
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer, "serve", "--model", spec, "--http-port", "0", "--grpc-port", "0");
         Assert.NotEqual(0, exitCode);
         Assert.Contains(expected, output);
     }

@@ -12,16 +12,14 @@ namespace Aot.Server.Tests.EndToEnd;
 /// </summary>
 public sealed class NodeClientTests(EmbeddingServerFixture fixture) : IClassFixture<EmbeddingServerFixture>
 {
-    private static readonly string ClientsDirectory = Path.Combine(RepoPaths.Root, "tests", "clients", "node");
-
     [Fact]
     public async Task Hugging_Face_and_OpenAI_npm_clients_get_the_reference_vectors()
     {
         ReferenceSentence[] sentences = [.. ReferenceData.Load("minilm").Sentences.Where(s => s.BertIds.Length is > 2 and <= 128).Take(6)];
         Assert.True(sentences.Length >= 4, "the reference set has short sentences");
-        await NpmPackages.EnsureInstalledAsync(ClientsDirectory);
+        await NodeClients.InstallAsync();
 
-        string output = await ToolRun.RunCheckedAsync("node", ["clients.mjs", $"http://127.0.0.1:{fixture.Server.HttpPort}", "minilm", .. sentences.Select(s => s.Text)], TimeSpan.FromMinutes(3), ClientsDirectory);
+        string output = await NodeClients.RunAsync("node", ["clients.mjs", $"http://127.0.0.1:{fixture.Server.HttpPort}", "minilm", .. sentences.Select(s => s.Text)]);
         using JsonDocument result = JsonDocument.Parse(output);
         JsonElement root = result.RootElement;
 

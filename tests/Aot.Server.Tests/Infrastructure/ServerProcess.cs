@@ -15,18 +15,34 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, int httpPort, int port, string? unixSocket)
+    private ServerProcess(Process process, int httpPort, int port, int grpcPort, string? unixSocket, bool tls)
     {
         _process = process;
         HttpPort = httpPort;
         Port = port;
+        GrpcPort = grpcPort;
         UnixSocket = unixSocket;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        Scheme = tls ? "https" : "http";
+        // A TLS server in a test has a certificate the test made: this client checks readiness and routes, not trust
+        // (tests that check the certificate bring their own handler).
+        HttpMessageHandler handler = tls
+            ? new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = static (_, _, _, _) => true } }
+            : new SocketsHttpHandler();
+        Http = new HttpClient(handler) { BaseAddress = new Uri($"{Scheme}://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    /// <summary><c>https</c> when the server was started with a certificate (<c>--tls-cert</c>), else <c>http</c>.</summary>
+    public string Scheme { get; }
 
     public int HttpPort { get; }
 
     public int Port { get; }
+
+    /// <summary>The gRPC port (HTTP/2 cleartext).</summary>
+    public int GrpcPort { get; }
+
+    /// <summary>The gRPC address for Grpc.Net.Client (<c>GrpcChannel.ForAddress</c>).</summary>
+    public Uri GrpcAddress => new($"{Scheme}://127.0.0.1:{GrpcPort}");
 
     public string? UnixSocket { get; }
 
@@ -55,10 +71,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// the executable and <c>serve</c>: a container engine's run command ending in the server's path in the image.
     /// </summary>
     /// <param name="threads">The <c>--threads</c> flag (one by default on a 2-core CI machine); null leaves it out, so config files decide.</param>
-    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, IEnumerable<string>? launcher = null, string? threads = "1")
+    /// <param name="tls">The arguments include <c>--tls-cert</c>/<c>--tls-key</c>: talk HTTPS.</param>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, IEnumerable<string>? launcher = null, string? threads = "1", bool tls = false)
     {
         int httpPort = FreePort();
         int port = FreePort();
+        int grpcPort = FreePort();
         string? socket = unixSocket ? Path.Combine(Path.GetTempPath(), $"aot-test-{Guid.NewGuid():N}.sock") : null;
         var info = new ProcessStartInfo(executable)
         {
@@ -66,7 +84,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])[.. launcher ?? [], "serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), .. (threads is null ? (string[])[] : ["--threads", threads]), .. arguments])
+        foreach (string argument in (string[])[.. launcher ?? [], "serve", "--host", "127.0.0.1", "--http-port", httpPort.ToString(), "--port", port.ToString(), "--grpc-port", grpcPort.ToString(), .. (threads is null ? (string[])[] : ["--threads", threads]), .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
@@ -78,7 +96,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info)!;
-        var server = new ServerProcess(process, httpPort, port, socket);
+        var server = new ServerProcess(process, httpPort, port, grpcPort, socket, tls);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

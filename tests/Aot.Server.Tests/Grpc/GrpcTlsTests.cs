@@ -1,0 +1,70 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Aot.Server.Tests.Infrastructure;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Inference;
+using static Aot.Server.Tests.Grpc.GrpcTestClient;
+
+namespace Aot.Server.Tests.Grpc;
+
+/// <summary><c>--tls-cert</c> / <c>--tls-key</c>: HTTP and gRPC over TLS with the given certificate; bad TLS options fail at start.</summary>
+public sealed class GrpcTlsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("aot-tls-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task With_a_certificate_gRPC_and_HTTP_are_served_over_TLS_with_it()
+    {
+        (string cert, string key, string thumbprint) = WriteSelfSignedCertificate();
+        await using ServerProcess server = await ServerProcess.StartAsync(RepoPaths.BuiltServer,
+            ["--model", $"tiny={TestModels.Tiny}", "--tls-cert", cert, "--tls-key", key], tls: true);
+        Assert.Contains("ready: HTTPS on", server.Output);
+
+        // The client accepts exactly the test's certificate: the server must present it.
+        var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == thumbprint } };
+        using GrpcChannel channel = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler });
+        ModelInferResponse answer = await InferenceClient(channel).ModelInferAsync(TinyRaw(1));
+        Assert.Equal([1L, 16], answer.Outputs[0].Shape);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("/v2/health/ready")).StatusCode);
+
+        // Cleartext HTTP/2 is not served on the TLS port.
+        using GrpcChannel plain = GrpcChannel.ForAddress($"http://127.0.0.1:{server.GrpcPort}");
+        RpcException refused = await Assert.ThrowsAsync<RpcException>(async () => await InferenceClient(plain).ModelInferAsync(TinyRaw(1)));
+        Assert.NotEqual(StatusCode.OK, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_without_a_certificate_or_an_unreadable_pair_fails_at_start()
+    {
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer,
+            "serve", "--model", $"tiny={TestModels.Tiny}", "--http-port", "0", "--port", "0", "--grpc-port", "0", "--tls-key", "/no/such.key");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("aot: error: TLS needs both --tls-cert and --tls-key (PEM files).", output);
+
+        (exitCode, output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer,
+            "serve", "--model", $"tiny={TestModels.Tiny}", "--http-port", "0", "--port", "0", "--grpc-port", "0", "--tls-cert", "/no/such.pem", "--tls-key", "/no/such.key");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("aot: error: Cannot load the TLS certificate /no/such.pem with key /no/such.key:", output);
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1 / localhost as PEM files; returns their paths and its SHA-1 thumbprint.</summary>
+    private (string Certificate, string Key, string Thumbprint) WriteSelfSignedCertificate()
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        string cert = Path.Combine(_folder, "server.pem");
+        string key = Path.Combine(_folder, "server.key");
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        return (cert, key, certificate.GetCertHashString());
+    }
+}
