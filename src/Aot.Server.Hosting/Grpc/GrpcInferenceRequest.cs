@@ -12,19 +12,15 @@ namespace Aot.Server.Grpc;
 /// contents straight from the runner's output buffer into the byte array the response message sends (one copy); for
 /// typed contents into pooled buffers that the handler converts on its own thread. Pooled per model.
 /// </summary>
-internal sealed class GrpcInferenceRequest : AwaitedInferenceRequest
+internal sealed class GrpcInferenceRequest : OutputCopyingRequest
 {
     private readonly ObjectPool<GrpcInferenceRequest> _pool;
 
     public GrpcInferenceRequest(ServedModel model, ObjectPool<GrpcInferenceRequest> pool) : base(model)
     {
         _pool = pool;
-        Outputs = [.. model.Signature.Outputs.Select(static o => new TensorBuffer(o.Rank))];
         RawOutputs = new ByteString[model.Signature.Outputs.Length];
     }
-
-    /// <summary>Each selected output's shape, and its bytes when the answer uses typed contents.</summary>
-    public TensorBuffer[] Outputs { get; }
 
     /// <summary>Each selected output's bytes when the answer uses <c>raw_output_contents</c>.</summary>
     public ByteString?[] RawOutputs { get; }
@@ -34,43 +30,23 @@ internal sealed class GrpcInferenceRequest : AwaitedInferenceRequest
 
     protected override RequestProtocol Protocol => RequestProtocol.Grpc;
 
-    public override void OnCompleted(in InferenceResult result)
+    /// <summary>For a raw answer, straight from the runner's output into the array the response message sends (one copy).</summary>
+    protected override bool TryTakeOutput(int index, in InferenceResult result, int bytes)
     {
-        for (int o = 0; o < Outputs.Length; o++)
+        if (!AnswersRaw)
         {
-            if (!SelectedOutputs[o])
-            {
-                continue;
-            }
-
-            TensorBuffer output = Outputs[o];
-            result.GetShape(o, output.Shape);
-            int bytes = checked((int)result.GetByteCount(o));
-            if (AnswersRaw)
-            {
-                byte[] data = GC.AllocateUninitializedArray<byte>(bytes);
-                result.CopyTo(o, data);
-                RawOutputs[o] = UnsafeByteOperations.UnsafeWrap(data); // the message owns the array from here on
-            }
-            else
-            {
-                result.CopyTo(o, output.Allocate(bytes));
-            }
-
-            output.IsSet = true;
+            return false;
         }
 
-        Complete();
+        byte[] data = GC.AllocateUninitializedArray<byte>(bytes);
+        result.CopyTo(index, data);
+        RawOutputs[index] = UnsafeByteOperations.UnsafeWrap(data); // the message owns the array from here on
+        return true;
     }
 
     protected override void Recycle()
     {
-        ResetAwaited();
-        foreach (TensorBuffer output in Outputs)
-        {
-            output.Reset(keepBytes: 4 << 20);
-        }
-
+        ResetOutputs();
         Array.Clear(RawOutputs);
         AnswersRaw = false;
         _pool.Return(this);

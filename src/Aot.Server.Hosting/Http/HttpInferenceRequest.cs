@@ -11,20 +11,16 @@ namespace Aot.Server.Http;
 /// buffers and signals the awaiting handler, which then writes JSON on a request thread (never the worker's).
 /// Pooled per model together with its response buffer and JSON writer.
 /// </summary>
-internal sealed class HttpInferenceRequest : AwaitedInferenceRequest
+internal sealed class HttpInferenceRequest : OutputCopyingRequest
 {
     private readonly ObjectPool<HttpInferenceRequest> _pool;
 
     public HttpInferenceRequest(ServedModel model, ObjectPool<HttpInferenceRequest> pool) : base(model)
     {
         _pool = pool;
-        Outputs = [.. model.Signature.Outputs.Select(static o => new TensorBuffer(o.Rank))];
         BinaryOutputs = new bool[model.Signature.Outputs.Length];
         Json = new Utf8JsonWriter(Body, HttpJson.WriterOptions);
     }
-
-    /// <summary>The request's outputs, copied from the batch (only the selected ones are filled).</summary>
-    public TensorBuffer[] Outputs { get; }
 
     /// <summary>KServe: outputs to send in the binary tensor data extension instead of JSON.</summary>
     public bool[] BinaryOutputs { get; }
@@ -35,32 +31,9 @@ internal sealed class HttpInferenceRequest : AwaitedInferenceRequest
     /// <summary>A JSON writer over <see cref="Body"/>, reused across requests.</summary>
     public Utf8JsonWriter Json { get; }
 
-    public override void OnCompleted(in InferenceResult result)
-    {
-        for (int o = 0; o < Outputs.Length; o++)
-        {
-            if (!SelectedOutputs[o])
-            {
-                continue;
-            }
-
-            TensorBuffer output = Outputs[o];
-            result.GetShape(o, output.Shape);
-            result.CopyTo(o, output.Allocate(checked((int)result.GetByteCount(o))));
-            output.IsSet = true;
-        }
-
-        Complete();
-    }
-
     protected override void Recycle()
     {
-        ResetAwaited();
-        foreach (TensorBuffer output in Outputs)
-        {
-            output.Reset(keepBytes: 4 << 20);
-        }
-
+        ResetOutputs();
         Array.Clear(BinaryOutputs);
         Body.ResetWrittenCount();
         Json.Reset(Body);
