@@ -100,7 +100,7 @@ internal sealed class BatchExecution(string modelName, ModelMetrics metrics, Bat
         long computeTicks = Stopwatch.GetTimestamp() - started;
         metrics.ComputeDuration.ObserveTicks(computeTicks);
         metrics.BatchSize.Observe(rows);
-        if (scheduler.TryCountTokens(batch, out long realTokens, out long paddedTokens))
+        if (scheduler.Padding.TryCount(batch, out long realTokens, out long paddedTokens))
         {
             metrics.RecordTokens(realTokens, paddedTokens);
         }

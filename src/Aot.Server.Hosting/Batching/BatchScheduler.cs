@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Aot.Embeddings;
 using Aot.Protocol;
 using Aot.Server.Metrics;
 using Aot.Server.Models;
@@ -11,7 +10,7 @@ namespace Aot.Server.Batching;
 /// for a lone request) and batch forming (take the oldest live request, add compatible ones up to the row budget,
 /// wait up to the batching delay for more). On a padding model a batch is also bounded by padded tokens (rows × its
 /// longest request's length, <see cref="BatcherOptions.MaxBatchTokens"/>) and only takes a request whose length is close
-/// enough that the padding it adds costs less than a run of its own (<see cref="FitsPadded"/>). The seed is always the oldest
+/// enough that the padding it adds costs less than a run of its own (<see cref="PaddingBudget.Takes"/>). The seed is always the oldest
 /// live request: a request skipped for its length is the oldest (and seeds its own batch) once the requests queued before
 /// it are taken, so mixing long and short texts never makes one wait more than one batch behind those. Everything here happens under one lock, held only to link and unlink
 /// requests and workers; running batches happens outside it (<see cref="BatchExecution"/>).
@@ -26,10 +25,6 @@ namespace Aot.Server.Batching;
 /// </remarks>
 internal sealed class BatchScheduler
 {
-    // A run's fixed cost in padded token positions: a request joins a batch only while the padding it adds is below
-    // it. The same figure splits a text request into runs by length (LengthGroups), so the two agree.
-    private const long RunOverheadTokens = LengthGroups.DefaultRunOverheadTokens;
-
     private readonly object _gate = new();
     private readonly RequestQueue _queue = new();
     private readonly ServingSignature _signature;
@@ -37,8 +32,7 @@ internal sealed class BatchScheduler
     private readonly BatchWorker[] _idle;
     private readonly long _maxDelayTicks;
     private readonly bool _inline;
-    private readonly bool _pad;
-    private readonly long _maxTokens;
+    private readonly PaddingBudget _padding;
     private int _idleCount;
     private int _gatherers;
 
@@ -59,33 +53,11 @@ internal sealed class BatchScheduler
         _idle = new BatchWorker[workers];
         _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
         _inline = options.InlineLoneRequests && _maxDelayTicks == 0;
-        _pad = options.PadSequences;
-        _maxTokens = options.PadSequences && options.MaxBatchTokens > 0 ? options.MaxBatchTokens.Value : long.MaxValue;
+        _padding = new PaddingBudget(options);
     }
 
-    /// <summary>
-    /// A padding model's batch in tokens: <paramref name="real"/> = Σ <see cref="InferenceRequest.RealTokens"/>, <paramref name="padded"/> =
-    /// rows × longest. False (nothing counted) for a model served without padding.
-    /// </summary>
-    public bool TryCountTokens(List<InferenceRequest> batch, out long real, out long padded)
-    {
-        real = padded = 0;
-        if (!_pad)
-        {
-            return false;
-        }
-
-        long rows = 0, longest = 0;
-        foreach (InferenceRequest request in batch)
-        {
-            real += request.RealTokens;
-            rows += request.Rows;
-            longest = Math.Max(longest, request.PaddedLength);
-        }
-
-        padded = rows * longest;
-        return true;
-    }
+    /// <summary>The padded-token budget of this model's batches.</summary>
+    public PaddingBudget Padding => _padding;
 
     /// <summary>Whether lone requests may run inline at all (no batching delay, option on).</summary>
     public bool RunsLoneRequestsInline => _inline;
@@ -357,7 +329,7 @@ internal sealed class BatchScheduler
     /// <summary>
     /// Moves queued requests compatible with <paramref name="seed"/> into the batch while rows fit and, on a padding
     /// model, while the padded tokens (rows × <paramref name="longest"/>) fit and taking the request costs less padding
-    /// than running it apart would cost (<see cref="RunOverheadTokens"/>).
+    /// than running it apart would cost (<see cref="PaddingBudget.RunOverheadTokens"/>).
     /// </summary>
     private long Gather(InferenceRequest seed, List<InferenceRequest> batch, long rows, ref long longest, List<(InferenceRequest, RequestOutcome)> dropped)
     {
@@ -371,7 +343,7 @@ internal sealed class BatchScheduler
                 dropped.Add((candidate, outcome));
             }
             else if (rows + candidate.Rows <= _options.MaxBatchRows
-                && (!_pad || FitsPadded(rows, longest, candidate))
+                && _padding.Takes(rows, longest, candidate)
                 && BatchPlan.AreCompatible(_signature, seed, candidate, _options.PadSequences))
             {
                 _queue.Remove(candidate);
@@ -384,20 +356,6 @@ internal sealed class BatchScheduler
         }
 
         return rows;
-    }
-
-    /// <summary>
-    /// Whether a padding batch of <paramref name="rows"/> padded to <paramref name="longest"/> takes
-    /// <paramref name="candidate"/>: the padded tokens stay within the budget, and the padding it adds (its rows
-    /// padded to the batch's length, or the batch's rows padded to its length) is no more than a run's fixed cost, the
-    /// price of running it in a batch of its own.
-    /// </summary>
-    private bool FitsPadded(long rows, long longest, InferenceRequest candidate)
-    {
-        long length = Math.Max(longest, candidate.PaddedLength);
-        long padded = (rows + candidate.Rows) * length;
-        long added = padded - (rows * longest) - (candidate.Rows * candidate.PaddedLength);
-        return padded <= _maxTokens && added <= RunOverheadTokens;
     }
 
     private static bool IsDead(InferenceRequest request, out RequestOutcome outcome)
