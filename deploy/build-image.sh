@@ -4,10 +4,11 @@
 # Podman, or Docker with a running daemon; with none, installs Buildah from Debian's packages (apt, as root).
 # Saves the image as an OCI archive and prints its size and what takes the space.
 #
-#   bash deploy/build-image.sh [--flavour generic|minilm] [--from PUBLISHED_DIR] [--tag NAME] [--output FILE.tar]
+#   bash deploy/build-image.sh [--flavour generic|minilm] [--tls] [--from PUBLISHED_DIR] [--tag NAME] [--output FILE.tar]
 #
 #   --flavour generic   `aot` (default); models from a mounted folder: CMD is `--repository /models`
 #   --flavour minilm    the compiled-in MiniLM embedding server (deploy/minilm-server): no model volume
+#   --tls               add OpenSSL 3 (+5 MB) so the server can terminate TLS itself (--tls-cert/--tls-key); tag aot:FLAVOUR-tls
 #   --from DIR          a folder `dotnet publish` already wrote (skips publishing)
 #   --tag NAME          image name (default aot:FLAVOUR)
 #   --output FILE       OCI archive (default artifacts/deploy/aot-FLAVOUR.oci.tar)
@@ -16,14 +17,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-flavour=generic from="" tag="" output=""
+flavour=generic from="" tag="" output="" tls=""
 while (($#)); do
   case "$1" in
     --flavour) flavour=${2:?--flavour needs generic or minilm}; shift 2 ;;
+    --tls) tls=tls; shift ;;
     --from) from=${2:?--from needs a folder}; shift 2 ;;
     --tag) tag=${2:?--tag needs a name}; shift 2 ;;
     --output) output=${2:?--output needs a file}; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "build-image: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -33,8 +35,8 @@ case "$flavour" in
   minilm) project=deploy/minilm-server executable=minilm-server containerfile=deploy/Containerfile.minilm ;;
   *) echo "build-image: --flavour must be generic or minilm, not '$flavour'" >&2; exit 2 ;;
 esac
-tag=${tag:-aot:$flavour}
-output=${output:-artifacts/deploy/aot-$flavour.oci.tar}
+tag=${tag:-aot:$flavour${tls:+-tls}}
+output=${output:-artifacts/deploy/aot-$flavour${tls:+-tls}.oci.tar}
 mkdir -p "$(dirname "$output")"
 output=$(cd "$(dirname "$output")" && pwd)/$(basename "$output")
 
@@ -58,7 +60,7 @@ fi
 
 context=$(mktemp -d "${TMPDIR:-/tmp}/aot-image-XXXXXX")
 trap 'rm -rf "$context"' EXIT
-bash deploy/stage-rootfs.sh "$from" "$executable" "$context/rootfs" >&2
+bash deploy/stage-rootfs.sh "$from" "$executable" "$context/rootfs" $tls >&2
 
 case "$engine" in
   buildah)

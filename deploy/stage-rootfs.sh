@@ -3,12 +3,16 @@
 # libraries it loads at run time (dlopen, so `ldd` on the executable does not list them), the shared-library closure
 # of both (libc, libm, libstdc++, libgcc_s, the loader) at the paths the loader expects, a vocab.txt when the
 # published folder has one, and a two-line /etc/passwd and /etc/group for the non-root user 65532.
+# With `tls` as a fourth argument it adds OpenSSL 3 (libssl, libcrypto and their closure), which .NET loads at run time
+# (dlopen) only to serve TLS itself (`--tls-cert`); without it the image is 5 MB smaller and TLS ends at the ingress.
 # Used by deploy/build-image.sh on the host and by deploy/Containerfile.multistage inside the SDK stage.
 #
-#   bash deploy/stage-rootfs.sh PUBLISHED_DIR EXECUTABLE_NAME ROOTFS_DIR
+#   bash deploy/stage-rootfs.sh PUBLISHED_DIR EXECUTABLE_NAME ROOTFS_DIR [tls]
 set -euo pipefail
 
 published=${1:?published folder (dotnet publish -o DIR)} executable=${2:?executable name (aot, minilm-server)} rootfs=${3:?rootfs folder to create}
+tls=${4:-}
+[[ -z "$tls" || "$tls" == tls ]] || { echo "stage-rootfs: the fourth argument is 'tls' or nothing, not '$tls'" >&2; exit 2; }
 [[ -x "$published/$executable" ]] || { echo "stage-rootfs: $published/$executable is not an executable (publish it first)" >&2; exit 1; }
 [[ -f "$published/libonnxruntime.so" ]] || { echo "stage-rootfs: $published/libonnxruntime.so is missing: it is published beside $executable" >&2; exit 1; }
 
@@ -24,9 +28,21 @@ cp "$published"/libonnxruntime*.so "$rootfs/app/"
 chmod 0755 "$rootfs"/app/*
 [[ -f "$published/vocab.txt" ]] && cp "$published/vocab.txt" "$rootfs/app/"
 
-# The closure of everything in /app, as ldd resolves it on the build machine (glibc must be the one they linked against).
-for binary in "$rootfs/app/$executable" "$rootfs"/app/libonnxruntime.so "$rootfs"/app/libonnxruntime_providers_shared.so; do
+# .NET's TLS opens libssl.so.3 and libcrypto.so.3 by those names; the loader finds them where ldconfig lists them.
+openssl=()
+if [[ -n "$tls" ]]; then
+  for name in libssl.so.3 libcrypto.so.3; do
+    path=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ { print $NF; exit }')
+    [[ -n "$path" ]] || { echo "stage-rootfs: tls needs $name (Debian: apt-get install libssl3)" >&2; exit 1; }
+    openssl+=("$path")
+  done
+fi
+
+# The closure of everything in /app (and OpenSSL), as ldd resolves it on the build machine (glibc must be the one they
+# linked against).
+for binary in "$rootfs/app/$executable" "$rootfs"/app/libonnxruntime.so "$rootfs"/app/libonnxruntime_providers_shared.so "${openssl[@]}"; do
   [[ -f "$binary" ]] || continue
+  [[ "$binary" == "$rootfs"/* ]] || echo "$binary"
   ldd "$binary" | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }'
 done | sort -u | while read -r library; do
   case "$library" in */libonnxruntime*) continue ;; esac

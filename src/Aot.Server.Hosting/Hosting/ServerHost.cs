@@ -201,6 +201,8 @@ internal static class ServerHost
             throw new StartupException("TLS needs both --tls-cert and --tls-key (PEM files).");
         }
 
+        OpenSslCheck.EnsureAvailable();
+
         try
         {
             return X509Certificate2.CreateFromPemFile(options.TlsCertificate, options.TlsKey);

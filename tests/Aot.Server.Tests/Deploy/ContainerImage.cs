@@ -15,15 +15,19 @@ internal sealed record ContainerImage(string Tag, string Archive, long SizeBytes
 
     public static string[] Buildah => ["--storage-driver", "vfs"];
 
-    /// <summary>Builds the flavour once; <paramref name="published"/> is a folder `dotnet publish` wrote (null: the script publishes).</summary>
-    public static Task<ContainerImage> BuildAsync(string flavour, string? published) =>
-        Built.GetOrAdd(flavour, f => new Lazy<Task<ContainerImage>>(() => RunScriptAsync(f, published))).Value;
+    /// <summary>
+    /// Builds the flavour once (<paramref name="tls"/>: with OpenSSL, the script's <c>--tls</c>); <paramref name="published"/>
+    /// is a folder `dotnet publish` wrote (null: the script publishes).
+    /// </summary>
+    public static Task<ContainerImage> BuildAsync(string flavour, string? published, bool tls = false) =>
+        Built.GetOrAdd(tls ? flavour + "-tls" : flavour, _ => new Lazy<Task<ContainerImage>>(() => RunScriptAsync(flavour, published, tls))).Value;
 
-    private static async Task<ContainerImage> RunScriptAsync(string flavour, string? published)
+    private static async Task<ContainerImage> RunScriptAsync(string flavour, string? published, bool tls)
     {
-        string tag = $"aot-test:{flavour}";
-        string archive = Path.Combine(Path.GetTempPath(), $"aot-test-{flavour}-{Guid.NewGuid():N}.oci.tar");
-        string[] arguments = ["deploy/build-image.sh", "--flavour", flavour, "--tag", tag, "--output", archive, .. published is null ? Array.Empty<string>() : ["--from", published]];
+        string variant = tls ? flavour + "-tls" : flavour;
+        string tag = $"aot-test:{variant}";
+        string archive = Path.Combine(Path.GetTempPath(), $"aot-test-{variant}-{Guid.NewGuid():N}.oci.tar");
+        string[] arguments = ["deploy/build-image.sh", "--flavour", flavour, .. tls ? ["--tls"] : Array.Empty<string>(), "--tag", tag, "--output", archive, .. published is null ? Array.Empty<string>() : ["--from", published]];
         (int exit, string stdout, string stderr) = await ToolRun.RunAsync("bash", arguments, TimeSpan.FromMinutes(15));
         Assert.True(exit == 0, $"bash {string.Join(' ', arguments)} exited {exit}:\n{stderr}\n{stdout}");
         string Line(string key) => stdout.Split('\n').Select(static l => l.Trim()).FirstOrDefault(l => l.StartsWith(key + ": ", StringComparison.Ordinal))?[(key.Length + 2)..]
@@ -58,7 +62,11 @@ internal sealed class Container(string name) : IAsyncDisposable
     /// network and <paramref name="volumes"/> (<c>HOST:CONTAINER:ro</c>) mounted; waits until it is ready.
     /// </summary>
     public Task<ServerProcess> StartServerAsync(string executable, IEnumerable<string> arguments, params string[] volumes) =>
-        ServerProcess.StartAsync("buildah", arguments, launcher: [.. ContainerImage.Buildah, "run", "--isolation", "chroot", .. volumes.SelectMany(static v => new[] { "--volume", v }), Name, "--", executable]);
+        StartServerAsync(executable, arguments, tls: false, volumes);
+
+    /// <summary>As above; <paramref name="tls"/>: the arguments give a certificate, so readiness is checked over HTTPS.</summary>
+    public Task<ServerProcess> StartServerAsync(string executable, IEnumerable<string> arguments, bool tls, params string[] volumes) =>
+        ServerProcess.StartAsync("buildah", arguments, launcher: [.. ContainerImage.Buildah, "run", "--isolation", "chroot", .. volumes.SelectMany(static v => new[] { "--volume", v }), Name, "--", executable], tls: tls);
 
     /// <summary>Runs a command in the container to completion.</summary>
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] command) =>

@@ -51,6 +51,51 @@ public sealed class ContainerImageTests(NativeAotPublish publish)
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // container images are Linux; so are the file modes it sets
+    public async Task Only_the_tls_build_of_the_generic_image_serves_https_and_the_other_says_how_to_get_it()
+    {
+        string certificates = Directory.CreateTempSubdirectory("aot-image-tls-").FullName;
+        try
+        {
+            (string cert, string key, _) = SelfSignedCertificate.Write(certificates);
+            // The image runs as user 65532: it must be able to read the test's key (a real key would be a mounted secret).
+            const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            File.SetUnixFileMode(certificates, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(cert, Readable);
+            File.SetUnixFileMode(key, Readable);
+            string tinyFolder = Path.GetDirectoryName(TestModels.Tiny)!;
+            string[] arguments = ["--model", $"tiny=/models/tiny/{Path.GetFileName(TestModels.Tiny)}", "--tls-cert", "/certs/server.pem", "--tls-key", "/certs/server.key"];
+            string[] volumes = [$"{tinyFolder}:/models/tiny:ro", $"{certificates}:/certs:ro"];
+
+            ContainerImage plain = await ContainerImage.BuildAsync("generic", Path.GetDirectoryName(publish.Executable));
+            await using (Container container = await plain.CreateContainerAsync())
+            {
+                (int exit, string stdout, string stderr) = await ToolRun.RunAsync("buildah",
+                    [.. ContainerImage.Buildah, "run", "--isolation", "chroot", .. volumes.SelectMany(static v => new[] { "--volume", v }), container.Name, "--",
+                     "/app/aot", "serve", "--http-port", "0", "--port", "0", "--grpc-port", "0", .. arguments], TimeSpan.FromMinutes(1));
+                Assert.True(exit != 0, $"the image without OpenSSL started a TLS server:\n{stdout}{stderr}");
+                Assert.Contains("TLS (--tls-cert) needs OpenSSL", stderr);
+                Assert.Contains("deploy/build-image.sh --tls", stderr);
+            }
+
+            ContainerImage tls = await ContainerImage.BuildAsync("generic", Path.GetDirectoryName(publish.Executable), tls: true);
+            Assert.True(tls.SizeBytes - plain.SizeBytes is > 1_000_000 and < 10_000_000, $"OpenSSL added {(tls.SizeBytes - plain.SizeBytes) / 1e6:F1} MB");
+            await using (Container container = await tls.CreateContainerAsync())
+            {
+                await using ServerProcess server = await container.StartServerAsync("/app/aot", arguments, tls: true, volumes);
+                Assert.Contains("ready: HTTPS on", server.Output);
+                using HttpResponseMessage metadata = await server.Http.GetAsync("/v2/models/tiny");
+                Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
+                await StopsCleanlyAsync(server, "/app/aot");
+            }
+        }
+        finally
+        {
+            Directory.Delete(certificates, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_compiled_in_minilm_image_needs_no_model_volume_answers_like_the_reference_and_exits_cleanly_on_sigterm()
     {
         ContainerImage image = await ContainerImage.BuildAsync("minilm", published: null);
