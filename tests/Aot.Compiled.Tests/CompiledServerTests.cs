@@ -178,18 +178,25 @@ public sealed class CompiledServerTests(CompiledServers servers, Xunit.Abstracti
             await request.InferAsync();
         }
 
+        // Process-wide, so whatever else runs meanwhile (tests of other classes in parallel, the server output readers)
+        // counts too; that only adds, so the quietest of three rounds is the client's own figure.
         const int Calls = 2000;
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < Calls; i++)
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            await request.InferAsync();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < Calls; i++)
+            {
+                await request.InferAsync();
+            }
+
+            long total = GC.GetTotalAllocatedBytes(precise: true) - before;
+            output.WriteLine($"typed client, round {round + 1}: {total} bytes allocated process-wide over {Calls} calls ({(double)total / Calls:F2} B/call)");
+            fewest = Math.Min(fewest, total);
         }
 
-        long total = GC.GetTotalAllocatedBytes(precise: true) - before;
-        long perCall = total / Calls;
-        output.WriteLine($"typed client: {total} bytes allocated process-wide over {Calls} calls ({(double)total / Calls:F2} B/call)");
-        // Process-wide, so anything else running (the test host, the server output readers) counts too.
-        Assert.True(perCall < 8, $"{perCall} bytes allocated per typed call");
+        long perCall = fewest / Calls;
+        Assert.True(perCall < 8, $"{perCall} bytes allocated per typed call in the quietest of three rounds");
     }
 
     [Fact]
