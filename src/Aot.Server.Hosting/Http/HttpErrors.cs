@@ -32,11 +32,17 @@ internal static class HttpErrors
     {
         InferenceException ex => (StatusOf(ex.Code), ex.Message),
         JsonException ex => (400, $"Malformed JSON: {ex.Message}"),
-        InvalidOperationException ex when ex.Source == "System.Text.Json" => (400, $"Malformed JSON: {ex.Message}"),
+        InvalidOperationException ex when IsJsonReaderError(ex) => (400, $"Malformed JSON: {ex.Message}"),
         FormatException ex => (400, ex.Message),
         Microsoft.AspNetCore.Http.BadHttpRequestException ex => (ex.StatusCode, ex.Message),
         _ => (500, exception.Message),
     };
+
+    // Utf8JsonReader's refusals of the text itself (invalid UTF-8, a lone surrogate, a token of another type) are
+    // InvalidOperationExceptions that System.Text.Json marks with Source "System.Text.Json.Rethrowable" (so that its
+    // serializer rethrows them as JsonException); matching only "System.Text.Json" made them 500s (found by fuzzing).
+    private static bool IsJsonReaderError(InvalidOperationException exception) =>
+        exception.Source is { } source && source.StartsWith("System.Text.Json", StringComparison.Ordinal);
 
     // The binary protocol's error codes are the HTTP statuses of the same failures by design (docs/protocol.md), so one
     // table maps both.

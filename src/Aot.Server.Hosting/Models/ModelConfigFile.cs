@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using Aot.Embeddings.Pooling;
 using Aot.Runtime;
@@ -58,6 +61,13 @@ internal static class ModelConfigFile
     /// <summary>Checks the JSON document <paramref name="utf8"/>; <paramref name="path"/> names it in errors and resolves relative paths.</summary>
     public static ModelConfig Parse(ReadOnlySpan<byte> utf8, string path)
     {
+        // JsonDocument checks UTF-8 only where a value is read as a string, and then throws an InvalidOperationException
+        // that names neither the file nor the place (found by fuzzing: docs/fuzzing.md).
+        if (!Utf8.IsValid(utf8))
+        {
+            throw new StartupException($"Config file '{path}' is not valid UTF-8: byte {FirstInvalidUtf8(utf8)} starts no UTF-8 character.");
+        }
+
         JsonDocument document;
         try
         {
@@ -74,6 +84,17 @@ internal static class ModelConfigFile
             var reader = new Reader(path);
             return reader.ReadRoot(document.RootElement);
         }
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        int offset = 0;
+        while (Rune.DecodeFromUtf8(utf8[offset..], out _, out int consumed) == OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     private static string FirstSentence(string message)

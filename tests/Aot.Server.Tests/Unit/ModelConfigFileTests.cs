@@ -141,6 +141,17 @@ public sealed class ModelConfigFileTests : IDisposable
         Assert.Contains(detail, message, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>Found by fuzzing (tests/fuzz/regressions/model-config): a byte that is not UTF-8 inside a string value.</summary>
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x7B, 0x22, 0x70, 0x72, 0x6F, 0x6D, 0x70, 0x74, 0x73, 0x22, 0x3A, 0x7B, 0x22, 0x71, 0x22, 0x3A, 0x22, 0xFC, 0x22, 0x7D, 0x7D, 0x7D }, 25)] // {"text":{"prompts":{"q":"\xFC"}}}
+    [InlineData(new byte[] { 0x7B, 0x22, 0x64, 0x65, 0x76, 0x69, 0x63, 0x65, 0x22, 0x3A, 0x22, 0x63, 0x70, 0x75, 0xC3, 0x22, 0x7D }, 14)] // {"device":"cpu\xC3"} (a cut-off character)
+    public void A_file_that_is_not_UTF8_is_refused_naming_the_byte(byte[] bytes, int offset)
+    {
+        string path = Path.Combine(_folder, "config.json");
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal($"Config file '{path}' is not valid UTF-8: byte {offset} starts no UTF-8 character.", Refusal(path));
+    }
+
     [Fact]
     public void A_missing_file_is_refused_naming_it()
     {
