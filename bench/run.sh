@@ -65,12 +65,10 @@ dotnet build bench/Aot.LoadGen -c Release -v quiet -nologo
 dotnet build bench/peers/aspnet -c Release -v quiet -nologo
 if ((quick)); then
   # CI already built the solution; the JIT build of the server keeps --quick within seconds.
-  dotnet build src/Aot.Server -c Release -v quiet -nologo
-  aot="$PWD/src/Aot.Server/bin/Release/net10.0/aot"
+  aot=$(bash bench/aot-server.sh --jit)
 else
   # What users deploy: the native-AOT binary.
-  dotnet publish src/Aot.Server -c Release -o artifacts/bench/aot-native -v quiet -nologo
-  aot="$PWD/artifacts/bench/aot-native/aot"
+  aot=$(bash bench/aot-server.sh)
 fi
 
 peer_args=()

@@ -7,4 +7,5 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(EchoCommand.Create());
 root.Subcommands.Add(BodyCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(SoakCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

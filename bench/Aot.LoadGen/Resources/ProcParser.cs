@@ -6,7 +6,7 @@ namespace Aot.LoadGen.Resources;
 /// Parses the two /proc files the sampler reads. <c>/proc/PID/stat</c>: the command name (field 2) is in
 /// parentheses and may hold spaces or parentheses, so fields are counted from the last <c>)</c>; utime and stime
 /// are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux x86-64 and arm64). <c>/proc/PID/status</c>:
-/// <c>VmRSS</c> and <c>VmHWM</c> lines, in kB.
+/// <c>VmRSS</c> and <c>VmHWM</c> lines, in kB, and the <c>Threads</c> line.
 /// </summary>
 internal static class ProcParser
 {
@@ -50,6 +50,22 @@ internal static class ProcParser
         return (rss, peak);
     }
 
+    /// <summary>The <c>Threads:</c> count of /proc/PID/status.</summary>
+    /// <exception cref="FormatException">The line is missing (not a /proc/PID/status text).</exception>
+    public static int Threads(string status)
+    {
+        foreach (string line in status.Split('\n'))
+        {
+            if (line.StartsWith("Threads:", StringComparison.Ordinal))
+            {
+                return (int)Kilobytes(line);
+            }
+        }
+
+        throw new FormatException("A /proc/PID/status text has a 'Threads:' line.");
+    }
+
+    // The second whitespace-separated field of a 'Name: value [unit]' line.
     private static long Kilobytes(string line)
     {
         string[] parts = line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);

@@ -34,6 +34,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has exited; null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>Starts <paramref name="launch"/>, appending its stdout and stderr to <paramref name="logPath"/>.</summary>
     public static ServerProcess Start(ServerLaunch launch, string logPath)
     {

@@ -20,18 +20,21 @@ internal sealed class HttpJsonTarget : ITarget
         Protocol = protocol;
         _url = url;
         _body = body;
-        _client = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Math.Max(1, connections),
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(120),
-            DefaultRequestVersion = HttpVersion.Version11,
-        };
+        _client = CreateClient(connections, TimeSpan.FromSeconds(120));
     }
+
+    /// <summary>An HTTP/1.1 client keeping up to <paramref name="connections"/> connections open, no proxy, no decompression.</summary>
+    public static HttpClient CreateClient(int connections, TimeSpan timeout) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = Math.Max(1, connections),
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+    })
+    {
+        Timeout = timeout,
+        DefaultRequestVersion = HttpVersion.Version11,
+    };
 
     public string Protocol { get; }
 

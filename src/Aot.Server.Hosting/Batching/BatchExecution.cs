@@ -124,6 +124,9 @@ internal sealed class BatchExecution(string modelName, ModelMetrics metrics, Bat
         foreach (InferenceRequest request in batch)
         {
             request.ComputeTicks = computeTicks;
+            // Read before answering: a request may be released inside OnCompleted (the binary protocol's is) and its
+            // pooled object rented again at once for another frame, whose rows would then shift the rest of the batch.
+            long requestRows = request.Rows;
             try
             {
                 request.OnCompleted(new InferenceResult(executor, request, rowOffset));
@@ -134,7 +137,7 @@ internal sealed class BatchExecution(string modelName, ModelMetrics metrics, Bat
             }
 
             Interlocked.Decrement(ref _inFlight);
-            rowOffset += request.Rows;
+            rowOffset += requestRows;
         }
     }
 

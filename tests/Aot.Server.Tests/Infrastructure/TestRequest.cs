@@ -25,6 +25,9 @@ internal sealed class TestRequest : InferenceRequest
 
     public Task<bool> Completion => _done.Task;
 
+    /// <summary>Runs once the answer is recorded, still inside <see cref="OnCompleted"/> (where a pooled request is released and may be reused).</summary>
+    public Action<TestRequest>? AfterAnswer { get; set; }
+
     /// <summary>Sets input <paramref name="index"/> from typed values.</summary>
     public TestRequest With<T>(int index, long[] shape, T[] values) where T : unmanaged
     {
@@ -48,6 +51,7 @@ internal sealed class TestRequest : InferenceRequest
             Outputs.Add((shape, data));
         }
 
+        AfterAnswer?.Invoke(this);
         _done.TrySetResult(true);
     }
 

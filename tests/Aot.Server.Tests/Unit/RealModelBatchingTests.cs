@@ -36,6 +36,29 @@ public sealed class RealModelBatchingTests
     }
 
     [Fact]
+    public async Task A_request_reused_as_soon_as_it_is_answered_leaves_the_rest_of_its_batch_their_own_rows()
+    {
+        // A binary request goes back to its pool inside OnCompleted, and a read loop may rent it at once for its next
+        // frame, overwriting its shape while the worker still answers the rest of the batch (the soak found wrong and
+        // lost answers on the binary protocol this way).
+        using OnnxModel model = OnnxModel.Load(TestModels.Tiny, new ModelOptions { IntraOpThreads = 1 });
+        var signature = new ServingSignature(model.Metadata);
+        TestRequest[] requests = [.. Enumerable.Range(0, 6).Select(i =>
+            new TestRequest(signature).With(0, [2, 16], Enumerable.Range(0, 32).Select(v => (float)(((v * (i + 3)) % 13) - 6) / 3).ToArray()))];
+        float[][] alone = [.. requests.Select(r => RunAlone(model, r))];
+        foreach (TestRequest request in requests)
+        {
+            request.AfterAnswer = reused => reused.Inputs[0].Shape[0] = 1; // the next tenant's frame holds one row
+        }
+
+        float[][] batched = await RunBatchedAsync(model, signature, requests, pad: false);
+        for (int r = 0; r < requests.Length; r++)
+        {
+            Assert.Equal(alone[r], batched[r]);
+        }
+    }
+
+    [Fact]
     public async Task Padded_sequences_of_different_lengths_equal_unpadded_runs()
     {
         using OnnxModel model = OnnxModel.Load(TestModels.BertTiny, new ModelOptions { IntraOpThreads = 1 });
