@@ -43,9 +43,22 @@ public sealed class AotClient : IAsyncDisposable
         ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
 
     /// <summary>Connects to an endpoint: <see cref="IPEndPoint"/>, <see cref="DnsEndPoint"/> or <see cref="UnixDomainSocketEndPoint"/>.</summary>
-    public static async Task<AotClient> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    public static Task<AotClient> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default) =>
+        ConnectAsync(endpoint, options: null, cancellationToken);
+
+    /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> over TCP with <paramref name="options"/> (the API key).</summary>
+    public static Task<AotClient> ConnectAsync(string host, int port, AotConnectionOptions? options, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new DnsEndPoint(host, port), options, cancellationToken);
+
+    /// <summary>Connects to a Unix domain socket path with <paramref name="options"/> (the API key).</summary>
+    public static Task<AotClient> ConnectUnixAsync(string path, AotConnectionOptions? options, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new UnixDomainSocketEndPoint(path), options, cancellationToken);
+
+    /// <summary>Connects to an endpoint and, when <paramref name="options"/> has an API key, authenticates with it before returning.</summary>
+    /// <exception cref="AotServerException">The server refused the key.</exception>
+    public static async Task<AotClient> ConnectAsync(EndPoint endpoint, AotConnectionOptions? options, CancellationToken cancellationToken = default)
     {
-        Socket socket = await BinarySocket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        Socket socket = await BinarySocket.ConnectAsync(endpoint, options, cancellationToken).ConfigureAwait(false);
         return new AotClient(socket);
     }
 
