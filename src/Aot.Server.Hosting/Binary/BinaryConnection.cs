@@ -96,12 +96,14 @@ internal sealed partial class BinaryConnection
                 }
 
                 // Bytes of a frame left over (or a refused frame still being skipped): its clock runs until it is whole.
+                // A frame that completed in this read ends its clock, so the next one's counts from its own first bytes.
                 ReadOnlySequence<byte> partial = buffer.Slice(consumed);
-                if (partial.IsEmpty && !_parser.IsSkipping)
+                if (!_parser.IsSkipping && (partial.IsEmpty || partial.Length < buffer.Length))
                 {
                     deadline.Stop();
                 }
-                else
+
+                if (!partial.IsEmpty || _parser.IsSkipping)
                 {
                     partialFrameId = PartialFrameId(partial);
                     deadline.Start();
