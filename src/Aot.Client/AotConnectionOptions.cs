@@ -1,3 +1,5 @@
+using System.Net.Security;
+
 namespace Aot.Client;
 
 /// <summary>How a binary-protocol client opens its connection (<see cref="AotClient"/>, and the typed client's).</summary>
@@ -9,4 +11,11 @@ public sealed class AotConnectionOptions
     /// it. Null for a server without keys.
     /// </summary>
     public string? ApiKey { get; init; }
+
+    /// <summary>
+    /// Talk TLS to a server started with <c>--tls-binary</c> (TCP only): the server name and certificate check
+    /// (<see cref="SslClientAuthenticationOptions.TargetHost"/>, <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/>).
+    /// <see cref="AotClient"/> only; the typed client refuses it. Null: plain TCP.
+    /// </summary>
+    public SslClientAuthenticationOptions? Tls { get; init; }
 }

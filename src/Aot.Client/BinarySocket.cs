@@ -39,8 +39,14 @@ public static class BinarySocket
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <returns>The connected (and authenticated) socket, owned by the caller.</returns>
     /// <exception cref="AotServerException">The server refused the key.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="options"/> asks for TLS: only <see cref="AotClient"/> speaks it.</exception>
     public static async Task<Socket> ConnectAsync(EndPoint endpoint, AotConnectionOptions? options, CancellationToken cancellationToken = default)
     {
+        if (options?.Tls is not null)
+        {
+            throw new NotSupportedException("TLS on the binary protocol needs AotClient: this client writes to the socket itself.");
+        }
+
         Socket socket = await ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         if (options?.ApiKey is not { } apiKey)
         {
@@ -49,7 +55,8 @@ public static class BinarySocket
 
         try
         {
-            await Authentication.AuthenticateAsync(socket, apiKey, cancellationToken).ConfigureAwait(false);
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await Authentication.AuthenticateAsync(stream, apiKey, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Aot.Protocol;
@@ -6,7 +5,7 @@ using Aot.Protocol.Wire;
 
 namespace Aot.Client.Protocol;
 
-/// <summary>The Authenticate exchange (docs/protocol.md) on a socket that has just connected, before any client's read loop starts.</summary>
+/// <summary>The Authenticate exchange (docs/protocol.md) on a connection that has just opened, before any client's read loop starts.</summary>
 internal static class Authentication
 {
     /// <summary>Longest answer read: an Authenticated frame is empty, an error frame holds a short message.</summary>
@@ -14,17 +13,15 @@ internal static class Authentication
 
     /// <exception cref="AotServerException">The server refused the key.</exception>
     /// <exception cref="IOException">The server closed the connection or answered something else.</exception>
-    public static async Task AuthenticateAsync(Socket socket, string apiKey, CancellationToken cancellationToken)
+    public static async Task AuthenticateAsync(Stream connection, string apiKey, CancellationToken cancellationToken)
     {
         byte[] frame = new byte[FrameHeader.Size + Encoding.UTF8.GetByteCount(apiKey)];
         try
         {
             int keyLength = Encoding.UTF8.GetBytes(apiKey, frame.AsSpan(FrameHeader.Size));
             new FrameHeader((uint)keyLength, FrameType.Authenticate, RequestId: 0).Write(frame);
-            for (int sent = 0; sent < frame.Length;)
-            {
-                sent += await socket.SendAsync(frame.AsMemory(sent), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            }
+            await connection.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+            await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -32,7 +29,7 @@ internal static class Authentication
         }
 
         byte[] headerBytes = new byte[FrameHeader.Size];
-        await ReceiveExactlyAsync(socket, headerBytes, cancellationToken).ConfigureAwait(false);
+        await ReceiveExactlyAsync(connection, headerBytes, cancellationToken).ConfigureAwait(false);
         FrameHeader header = FrameHeader.Read(headerBytes, out _, out _);
         if (header.PayloadLength > MaxAnswerBytes)
         {
@@ -40,7 +37,7 @@ internal static class Authentication
         }
 
         byte[] payload = new byte[header.PayloadLength];
-        await ReceiveExactlyAsync(socket, payload, cancellationToken).ConfigureAwait(false);
+        await ReceiveExactlyAsync(connection, payload, cancellationToken).ConfigureAwait(false);
         switch (header.Type)
         {
             case FrameType.Authenticated:
@@ -53,17 +50,15 @@ internal static class Authentication
         }
     }
 
-    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    private static async Task ReceiveExactlyAsync(Stream connection, Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        while (!buffer.IsEmpty)
+        try
         {
-            int received = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (received == 0)
-            {
-                throw new IOException("The server closed the connection while authenticating.");
-            }
-
-            buffer = buffer[received..];
+            await connection.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new IOException("The server closed the connection while authenticating.", ex);
         }
     }
 }

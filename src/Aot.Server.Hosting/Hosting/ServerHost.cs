@@ -54,7 +54,7 @@ internal static class ServerHost
             state.MarkReady();
             Log($"ready: HTTP{(options.TlsCertificate is null ? "" : "S")} on {options.Host}:{options.HttpPort}" +
                 (options.GrpcPort > 0 ? $", gRPC{(options.TlsCertificate is null ? "" : " (TLS)")} on {options.Host}:{options.GrpcPort}" : "") +
-                (options.Port > 0 ? $", binary on {options.Host}:{options.Port}" : "") +
+                (options.Port > 0 ? $", binary{(options.TlsBinary ? " (TLS)" : "")} on {options.Host}:{options.Port}" : "") +
                 (options.UnixSocket is null ? "" : $", binary on unix:{options.UnixSocket}"));
         });
         lifetime.ApplicationStopping.Register(() =>
@@ -180,7 +180,15 @@ internal static class ServerHost
 
             if (options.Port > 0)
             {
-                kestrel.Listen(address, options.Port, static listen => listen.UseConnectionHandler<BinaryConnectionHandler>());
+                kestrel.Listen(address, options.Port, listen =>
+                {
+                    if (options.TlsBinary)
+                    {
+                        listen.UseHttps(certificate!); // Kestrel's TLS connection middleware: the handler reads decrypted bytes
+                    }
+
+                    listen.UseConnectionHandler<BinaryConnectionHandler>();
+                });
             }
 
             if (options.UnixSocket is not null)
@@ -213,7 +221,7 @@ internal static class ServerHost
     {
         if (options.TlsCertificate is null && options.TlsKey is null)
         {
-            return null;
+            return options.TlsBinary ? throw new StartupException("--tls-binary needs --tls-cert and --tls-key (PEM files).") : null;
         }
 
         if (options.TlsCertificate is null || options.TlsKey is null)

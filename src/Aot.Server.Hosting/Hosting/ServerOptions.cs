@@ -41,6 +41,9 @@ internal sealed record class ServerOptions
     /// <summary>PEM private key of <see cref="TlsCertificate"/>.</summary>
     public string? TlsKey { get; init; }
 
+    /// <summary>The binary protocol's TCP listener over TLS too, with <see cref="TlsCertificate"/> (the Unix socket stays plain).</summary>
+    public bool TlsBinary { get; init; }
+
     /// <summary>A file of API keys, one a line (with <c>AOT_API_KEY</c>'s); none at all leaves every route open.</summary>
     public string? ApiKeyFile { get; init; }
 

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Aot.Server.Tests.Infrastructure;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -19,7 +17,7 @@ public sealed class GrpcTlsTests : IDisposable
     [Fact]
     public async Task With_a_certificate_gRPC_and_HTTP_are_served_over_TLS_with_it()
     {
-        (string cert, string key, string thumbprint) = WriteSelfSignedCertificate();
+        (string cert, string key, string thumbprint) = TestCertificates.WriteSelfSigned(_folder);
         await using ServerProcess server = await ServerProcess.StartAsync(RepoPaths.BuiltServer,
             ["--model", $"tiny={TestModels.Tiny}", "--tls-cert", cert, "--tls-key", key], tls: true);
         Assert.Contains("ready: HTTPS on", server.Output);
@@ -49,22 +47,5 @@ public sealed class GrpcTlsTests : IDisposable
             "serve", "--model", $"tiny={TestModels.Tiny}", "--http-port", "0", "--port", "0", "--grpc-port", "0", "--tls-cert", "/no/such.pem", "--tls-key", "/no/such.key");
         Assert.Equal(1, exitCode);
         Assert.Contains("aot: error: Cannot load the TLS certificate /no/such.pem with key /no/such.key:", output);
-    }
-
-    /// <summary>A self-signed certificate for 127.0.0.1 / localhost as PEM files; returns their paths and its SHA-1 thumbprint.</summary>
-    private (string Certificate, string Key, string Thumbprint) WriteSelfSignedCertificate()
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        string cert = Path.Combine(_folder, "server.pem");
-        string key = Path.Combine(_folder, "server.key");
-        File.WriteAllText(cert, certificate.ExportCertificatePem());
-        File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
-        return (cert, key, certificate.GetCertHashString());
     }
 }
