@@ -15,7 +15,7 @@ namespace Aot.Client.Typed;
 /// low ones, so a late answer to an abandoned call is recognised and dropped), frames are written from and answers read
 /// into buffers the requests own, and sends and receives use the socket's pooled <see cref="ValueTask"/> operations.
 /// </remarks>
-public sealed class TypedConnection : IAsyncDisposable
+public sealed partial class TypedConnection : IAsyncDisposable
 {
     private const int ReceiveBufferSize = 64 * 1024;
 
@@ -35,31 +35,6 @@ public sealed class TypedConnection : IAsyncDisposable
     {
         _socket = socket;
         _receiveLoop = Task.Run(ReceiveLoopAsync);
-    }
-
-    /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> over TCP.</summary>
-    /// <param name="host">Host name or address.</param>
-    /// <param name="port">The server's binary protocol port (<c>--port</c>, 8001 by default).</param>
-    /// <param name="cancellationToken">Cancels connecting.</param>
-    /// <returns>The open connection.</returns>
-    public static Task<TypedConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken = default) =>
-        ConnectAsync(new DnsEndPoint(host, port), cancellationToken);
-
-    /// <summary>Connects to a Unix domain socket (<c>--unix-socket PATH</c>).</summary>
-    /// <param name="path">The socket's path.</param>
-    /// <param name="cancellationToken">Cancels connecting.</param>
-    /// <returns>The open connection.</returns>
-    public static Task<TypedConnection> ConnectUnixAsync(string path, CancellationToken cancellationToken = default) =>
-        ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
-
-    /// <summary>Connects to an <see cref="IPEndPoint"/>, <see cref="DnsEndPoint"/> or <see cref="UnixDomainSocketEndPoint"/>.</summary>
-    /// <param name="endpoint">Where the server listens.</param>
-    /// <param name="cancellationToken">Cancels connecting.</param>
-    /// <returns>The open connection.</returns>
-    public static async Task<TypedConnection> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
-    {
-        Socket socket = await Aot.Client.BinarySocket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        return new TypedConnection(socket);
     }
 
     /// <summary>Closes the connection; calls still waiting fail with <see cref="IOException"/>.</summary>

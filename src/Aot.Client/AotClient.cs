@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Aot.Client.Protocol;
@@ -19,7 +20,7 @@ namespace Aot.Client;
 public sealed class AotClient : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Frame>> _pending = new();
     private readonly Task _readLoop;
@@ -27,10 +28,10 @@ public sealed class AotClient : IAsyncDisposable
     private long _nextId;
     private Exception? _failure;
 
-    private AotClient(Socket socket)
+    private AotClient(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -43,10 +44,47 @@ public sealed class AotClient : IAsyncDisposable
         ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
 
     /// <summary>Connects to an endpoint: <see cref="IPEndPoint"/>, <see cref="DnsEndPoint"/> or <see cref="UnixDomainSocketEndPoint"/>.</summary>
-    public static async Task<AotClient> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    public static Task<AotClient> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default) =>
+        ConnectAsync(endpoint, options: null, cancellationToken);
+
+    /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> over TCP with <paramref name="options"/> (the API key).</summary>
+    public static Task<AotClient> ConnectAsync(string host, int port, AotConnectionOptions? options, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new DnsEndPoint(host, port), options, cancellationToken);
+
+    /// <summary>Connects to a Unix domain socket path with <paramref name="options"/> (the API key).</summary>
+    public static Task<AotClient> ConnectUnixAsync(string path, AotConnectionOptions? options, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new UnixDomainSocketEndPoint(path), options, cancellationToken);
+
+    /// <summary>
+    /// Connects to an endpoint, over TLS when <paramref name="options"/> asks for it, and, when it has an API key,
+    /// authenticates with it before returning.
+    /// </summary>
+    /// <exception cref="AotServerException">The server refused the key.</exception>
+    public static async Task<AotClient> ConnectAsync(EndPoint endpoint, AotConnectionOptions? options, CancellationToken cancellationToken = default)
     {
         Socket socket = await BinarySocket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        return new AotClient(socket);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        try
+        {
+            if (options?.Tls is { } tls)
+            {
+                var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = secure;
+                await secure.AuthenticateAsClientAsync(tls, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options?.ApiKey is { } apiKey)
+            {
+                await Authentication.AuthenticateAsync(stream, apiKey, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new AotClient(socket, stream);
     }
 
     /// <summary>Runs <paramref name="model"/> on <paramref name="inputs"/>.</summary>

@@ -30,4 +30,7 @@ public enum ErrorCode
 
     /// <summary>The request's deadline passed before it could run.</summary>
     DeadlineExceeded,
+
+    /// <summary>The server needs an API key and the client gave none, or a wrong one.</summary>
+    Unauthenticated,
 }

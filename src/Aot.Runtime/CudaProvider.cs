@@ -28,7 +28,7 @@ internal static class CudaProvider
     /// <summary>Null when the CUDA provider can be tried; otherwise why not, in words a user can act on.</summary>
     public static string? WhyUnavailable()
     {
-        if (!OrtEnv.Instance().GetAvailableProviders().Contains(ProviderName))
+        if (!OrtEnvironment.Shared.GetAvailableProviders().Contains(ProviderName))
         {
             return "this ONNX Runtime build has no CUDA execution provider.";
         }

@@ -66,5 +66,5 @@ internal sealed class OptimizedModelCache
     }
 
     private static string MakeKey(string identity, ModelOptions options, DeviceKind device) =>
-        string.Create(CultureInfo.InvariantCulture, $"{identity}|ort:{OrtEnv.Instance().GetVersionString()}|opt:{options.Optimization}|device:{device}:{options.DeviceId}");
+        string.Create(CultureInfo.InvariantCulture, $"{identity}|ort:{OrtEnvironment.Shared.GetVersionString()}|opt:{options.Optimization}|device:{device}:{options.DeviceId}");
 }

@@ -5,12 +5,28 @@ namespace Aot.Runtime;
 /// <summary>
 /// The process-wide ONNX Runtime environment. A global thread pool can only be chosen when the environment is
 /// created, so the first model that asks for one creates it; a later request with other settings is an error
-/// rather than being silently ignored.
+/// rather than being silently ignored. Every use of the environment goes through here so that ONNX Runtime's
+/// telemetry is off before the environment exists (<see cref="OrtTelemetry"/>; docs/security.md).
 /// </summary>
 internal static class OrtEnvironment
 {
     private static readonly Lock s_gate = new();
     private static (int Intra, int Inter, bool Spin)? s_globalPool;
+    private static bool s_telemetryDisabled;
+
+    static OrtEnvironment() => OrtTelemetry.DisableBeforeEnvironmentCreation();
+
+    /// <summary>The environment as it is (created with defaults if none exists yet), telemetry off.</summary>
+    public static OrtEnv Shared
+    {
+        get
+        {
+            lock (s_gate)
+            {
+                return WithoutTelemetry(OrtEnv.Instance());
+            }
+        }
+    }
 
     public static OrtEnv Get(ModelOptions options)
     {
@@ -18,7 +34,7 @@ internal static class OrtEnvironment
         {
             if (!options.UseGlobalThreadPool)
             {
-                return OrtEnv.Instance();
+                return WithoutTelemetry(OrtEnv.Instance());
             }
 
             var wanted = (options.IntraOpThreads, options.InterOpThreads, options.AllowSpinning);
@@ -31,7 +47,7 @@ internal static class OrtEnvironment
                         $"a model asked for intra={wanted.IntraOpThreads}, inter={wanted.InterOpThreads}, spinning={wanted.AllowSpinning}. Use the same settings for every model that shares it.");
                 }
 
-                return OrtEnv.Instance();
+                return WithoutTelemetry(OrtEnv.Instance());
             }
 
             if (OrtEnv.IsCreated)
@@ -49,7 +65,19 @@ internal static class OrtEnvironment
             var creation = new EnvironmentCreationOptions { logId = "aot", logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, threadOptions = threading };
             OrtEnv env = OrtEnv.CreateInstanceWithOptions(ref creation);
             s_globalPool = wanted;
-            return env;
+            return WithoutTelemetry(env);
         }
+    }
+
+    // The environment API's switch as well, for an environment created before this class ran (by other code in the process).
+    private static OrtEnv WithoutTelemetry(OrtEnv env)
+    {
+        if (!s_telemetryDisabled)
+        {
+            env.DisableTelemetryEvents();
+            s_telemetryDisabled = true;
+        }
+
+        return env;
     }
 }

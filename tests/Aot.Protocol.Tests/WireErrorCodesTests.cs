@@ -16,6 +16,7 @@ public class WireErrorCodesTests
     // The numbers are the wire contract (docs/protocol.md): clients in other languages hard-code them.
     [Theory]
     [InlineData(ErrorCode.BadRequest, 400)]
+    [InlineData(ErrorCode.Unauthenticated, 401)]
     [InlineData(ErrorCode.NotFound, 404)]
     [InlineData(ErrorCode.PayloadTooLarge, 413)]
     [InlineData(ErrorCode.Overloaded, 429)]
@@ -31,7 +32,7 @@ public class WireErrorCodesTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(401)]
+    [InlineData(402)]
     [InlineData(ushort.MaxValue)]
     public void Unknown_codes_read_as_internal_errors(ushort wire) =>
         Assert.Equal(ErrorCode.InternalError, WireErrorCodes.FromWire(wire));

@@ -23,4 +23,13 @@ public enum FrameType : byte
 
     /// <summary>Server → client: the answer to a <see cref="Ping"/>, with the same payload.</summary>
     Pong = 7,
+
+    /// <summary>
+    /// Client → server: the API key (UTF-8, the whole payload). A server with keys reads nothing else from a connection
+    /// until this frame carries one of them.
+    /// </summary>
+    Authenticate = 8,
+
+    /// <summary>Server → client: the <see cref="Authenticate"/> frame's key was accepted (empty payload).</summary>
+    Authenticated = 9,
 }

@@ -12,6 +12,7 @@ public static class WireErrorCodes
     public static ushort ToWire(ErrorCode code) => code switch
     {
         ErrorCode.BadRequest => 400,
+        ErrorCode.Unauthenticated => 401,
         ErrorCode.NotFound => 404,
         ErrorCode.PayloadTooLarge => 413,
         ErrorCode.Overloaded => 429,
@@ -27,6 +28,7 @@ public static class WireErrorCodes
     public static ErrorCode FromWire(ushort wire) => wire switch
     {
         400 => ErrorCode.BadRequest,
+        401 => ErrorCode.Unauthenticated,
         404 => ErrorCode.NotFound,
         413 => ErrorCode.PayloadTooLarge,
         429 => ErrorCode.Overloaded,

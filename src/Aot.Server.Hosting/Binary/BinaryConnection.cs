@@ -17,17 +17,19 @@ namespace Aot.Server.Binary;
 /// itself. When the client goes away its queued requests are dropped; on graceful shutdown the loop stops
 /// reading and waits until every request in flight has been answered.
 /// </summary>
-internal sealed class BinaryConnection
+internal sealed partial class BinaryConnection
 {
     private readonly IDuplexPipe _transport;
     private readonly BinaryProtocol _protocol;
     private readonly FrameParser _parser;
     private readonly ConnectionRequests _requests;
+    private bool _authenticated;
 
     public BinaryConnection(IDuplexPipe transport, BinaryProtocol protocol)
     {
         _transport = transport;
         _protocol = protocol;
+        _authenticated = protocol.Keys is null;
         _parser = new FrameParser(protocol.MaxPayloadBytes);
         _requests = new ConnectionRequests(protocol.MaxInFlightPerConnection);
         Output = new ConnectionOutput(transport.Output);
@@ -44,6 +46,9 @@ internal sealed class BinaryConnection
 
         /// <summary>The stream is corrupt: close.</summary>
         Corrupt,
+
+        /// <summary>The client did not authenticate: an error frame was written; close.</summary>
+        Refused,
     }
 
     public ConnectionOutput Output { get; }
@@ -58,21 +63,50 @@ internal sealed class BinaryConnection
     {
         PipeReader input = _transport.Input;
         using CancellationTokenRegistration stop = closeRequested.Register(static state => ((PipeReader)state!).CancelPendingRead(), input);
+        using var deadline = new FrameDeadline(_protocol.FrameTimeout);
+        ulong partialFrameId = 0;
         try
         {
             while (true)
             {
-                ReadResult result = await input.ReadAsync().ConfigureAwait(false);
+                ReadResult result;
+                try
+                {
+                    result = await input.ReadAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (deadline.Expired)
+                {
+                    WriteError(partialFrameId, ErrorCode.BadRequest,
+                        $"The frame was not complete {deadline.Timeout.TotalSeconds:0.#} s after its first byte (--frame-timeout-s); closing the connection.");
+                    _requests.ClientGone();
+                    break;
+                }
+
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 ReadState state = ProcessFrames(buffer, out SequencePosition consumed);
                 if (state == ReadState.AtCapacity && !result.IsCanceled && !result.IsCompleted)
                 {
                     // Backpressure: leave the rest unread (examined = consumed, so the next read returns it at once)
                     // until a request of this connection finishes. Kestrel stops reading the socket once its input
-                    // buffer is full, and TCP pushes back on the client.
+                    // buffer is full, and TCP pushes back on the client. The server is not reading: no frame deadline.
+                    deadline.Stop();
                     input.AdvanceTo(consumed);
                     await _requests.WaitForSlotAsync().ConfigureAwait(false);
                     continue;
+                }
+
+                // Bytes of a frame left over (or a refused frame still being skipped): its clock runs until it is whole.
+                // A frame that completed in this read ends its clock, so the next one's counts from its own first bytes.
+                ReadOnlySequence<byte> partial = buffer.Slice(consumed);
+                if (!_parser.IsSkipping && (partial.IsEmpty || partial.Length < buffer.Length))
+                {
+                    deadline.Stop();
+                }
+
+                if (!partial.IsEmpty || _parser.IsSkipping)
+                {
+                    partialFrameId = PartialFrameId(partial);
+                    deadline.Start();
                 }
 
                 input.AdvanceTo(consumed, buffer.End);
@@ -81,7 +115,7 @@ internal sealed class BinaryConnection
                     break; // graceful shutdown: answer what is in flight, read nothing new
                 }
 
-                if (state == ReadState.Corrupt || result.IsCompleted)
+                if (state is ReadState.Corrupt or ReadState.Refused || result.IsCompleted)
                 {
                     _requests.ClientGone();
                     break;
@@ -112,6 +146,12 @@ internal sealed class BinaryConnection
                 break;
             }
 
+            if (!_authenticated && !AdmitsBeforeAuthentication(reader))
+            {
+                state = ReadState.Refused;
+                break;
+            }
+
             FrameParser.Result result = _parser.TryRead(ref reader, out FrameHeader header, out ReadOnlySequence<byte> payload);
             if (result == FrameParser.Result.NeedMoreData)
             {
@@ -120,6 +160,14 @@ internal sealed class BinaryConnection
 
             switch (result)
             {
+                case FrameParser.Result.Frame when header.Type == FrameType.Authenticate:
+                    if (Authenticate(header.RequestId, payload))
+                    {
+                        continue;
+                    }
+
+                    state = ReadState.Refused;
+                    break;
                 case FrameParser.Result.Frame:
                     // The last frame of what arrived is a lone request: it may run inline if the model is idle.
                     // Frames with more behind them are queued, so a pipelining client's requests batch.
@@ -140,6 +188,19 @@ internal sealed class BinaryConnection
 
         consumed = reader.Position;
         return state;
+    }
+
+    /// <summary>The request id of a partial frame once its header has arrived (for the timeout's error frame), else 0.</summary>
+    private static ulong PartialFrameId(ReadOnlySequence<byte> partial)
+    {
+        if (partial.Length < FrameHeader.Size)
+        {
+            return 0;
+        }
+
+        Span<byte> headerBytes = stackalloc byte[FrameHeader.Size];
+        partial.Slice(0, FrameHeader.Size).CopyTo(headerBytes);
+        return FrameHeader.Read(headerBytes, out _, out _).RequestId;
     }
 
     private void HandleFrame(FrameHeader header, ReadOnlySequence<byte> payload, bool lastInBuffer)

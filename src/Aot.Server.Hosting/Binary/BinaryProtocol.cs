@@ -1,10 +1,11 @@
 using Aot.Server.Batching;
 using Aot.Server.Models;
+using Aot.Server.Security;
 using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Binary;
 
-/// <summary>What every binary connection shares: the models, one request pool per model, and the frame size limit.</summary>
+/// <summary>What every binary connection shares: the models, one request pool per model, the frame size and time limits, the API keys.</summary>
 internal sealed class BinaryProtocol
 {
     private readonly Dictionary<ServedModel, ObjectPool<BinaryInferenceRequest>> _pools = [];
@@ -30,6 +31,12 @@ internal sealed class BinaryProtocol
 
     /// <summary>Most requests one connection may have admitted and unanswered; beyond it the connection is not read.</summary>
     public int MaxInFlightPerConnection { get; }
+
+    /// <summary>The keys an Authenticate frame must carry before anything else is read; null: connections need none.</summary>
+    public ApiKeys? Keys { get; init; }
+
+    /// <summary>Longest a frame may take to arrive whole, from its first byte.</summary>
+    public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public BinaryInferenceRequest RentRequest(ServedModel model) => _pools[model].Get();
 }

@@ -30,6 +30,9 @@ internal sealed class FrameParser(long maxPayloadBytes)
 
     public long MaxPayloadBytes { get; } = maxPayloadBytes;
 
+    /// <summary>True while bytes of a refused (oversized) frame are still to come.</summary>
+    public bool IsSkipping => _skipRemaining > 0;
+
     /// <summary>Reads the next frame from <paramref name="reader"/>, advancing past what it consumed.</summary>
     public Result TryRead(ref SequenceReader<byte> reader, out FrameHeader header, out ReadOnlySequence<byte> payload)
     {

@@ -19,8 +19,16 @@ internal static class ServeCommand
         var httpPort = new Option<int>("--http-port") { Description = "HTTP port (KServe V2, TF Serving, /metrics).", DefaultValueFactory = _ => defaults.HttpPort };
         var port = new Option<int>("--port") { Description = "Binary protocol TCP port; 0 turns it off.", DefaultValueFactory = _ => defaults.Port };
         var grpcPort = new Option<int>("--grpc-port") { Description = "gRPC port (KServe V2 inference.GRPCInferenceService, grpc.health.v1, reflection; HTTP/2); 0 turns it off.", DefaultValueFactory = _ => defaults.GrpcPort };
-        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate file: serve HTTP and gRPC over TLS (with --tls-key); the binary protocol stays plain TCP." };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate file: serve HTTP and gRPC over TLS (with --tls-key); the binary protocol stays plain TCP unless --tls-binary." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key file of --tls-cert." };
+        var tlsBinary = new Option<bool>("--tls-binary") { Description = "Serve the binary protocol's TCP port over TLS too, with --tls-cert (clients: AotConnectionOptions.Tls); the Unix socket stays plain." };
+        var apiKeyFile = new Option<string?>("--api-key-file") { Description = "File of API keys, one a line (several for rotation), required as 'Authorization: Bearer KEY' on HTTP and gRPC and by an Authenticate frame on the binary protocol; AOT_API_KEY (comma-separated) adds keys. Without any key every route is open." };
+        var authHealth = new Option<bool>("--auth-health") { Description = "Health routes (/v2/health/*, /health, gRPC health) need the API key too (open by default, for probes)." };
+        var maxConnections = new Option<long>("--max-connections") { Description = "Most open connections on all listeners together; beyond it new ones are refused. 0 = no limit.", DefaultValueFactory = _ => defaults.MaxConnections };
+        var headersTimeout = new Option<int>("--request-headers-timeout-s") { Description = "Longest a client may take to send an HTTP request's headers before the connection is closed.", DefaultValueFactory = _ => defaults.RequestHeadersTimeoutSeconds };
+        var keepAlive = new Option<int>("--keep-alive-timeout-s") { Description = "Longest an HTTP connection may stay idle between requests.", DefaultValueFactory = _ => defaults.KeepAliveTimeoutSeconds };
+        var minBodyRate = new Option<double>("--min-request-body-rate") { Description = "Slowest HTTP request body accepted, in bytes a second (after a 5 s grace); slower ones get 408 and are closed. 0 = no minimum.", DefaultValueFactory = _ => defaults.MinRequestBodyBytesPerSecond };
+        var frameTimeout = new Option<int>("--frame-timeout-s") { Description = "Longest a binary-protocol frame may take to arrive whole, from its first byte; a connection that stalls longer gets an error frame and is closed.", DefaultValueFactory = _ => defaults.FrameTimeoutSeconds };
         var unixSocket = new Option<string?>("--unix-socket") { Description = "Also serve the binary protocol on this Unix domain socket path." };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto (CUDA if it loads, else CPU).", DefaultValueFactory = _ => defaults.Device };
         var cudaMemLimit = new Option<int>("--cuda-mem-limit-mb") { Description = "CUDA: most MiB ONNX Runtime's GPU memory arena may hold per model; 0 = no limit.", DefaultValueFactory = _ => defaults.CudaMemoryLimitMiB };
@@ -52,7 +60,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving), gRPC (KServe V2) and the binary protocol.")
         {
-            models, repository, configs, host, httpPort, port, grpcPort, tlsCert, tlsKey, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
+            models, repository, configs, host, httpPort, port, grpcPort, tlsCert, tlsKey, tlsBinary, apiKeyFile, authHealth, maxConnections, headersTimeout, keepAlive, minBodyRate, frameTimeout, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
         // The per-model flags, by the config-file key they override (only when given: otherwise the file decides).
@@ -78,6 +86,14 @@ internal static class ServeCommand
                 GrpcPort = result.GetValue(grpcPort),
                 TlsCertificate = result.GetValue(tlsCert),
                 TlsKey = result.GetValue(tlsKey),
+                TlsBinary = result.GetValue(tlsBinary),
+                ApiKeyFile = result.GetValue(apiKeyFile),
+                AuthHealth = result.GetValue(authHealth),
+                MaxConnections = result.GetValue(maxConnections),
+                RequestHeadersTimeoutSeconds = result.GetValue(headersTimeout),
+                KeepAliveTimeoutSeconds = result.GetValue(keepAlive),
+                MinRequestBodyBytesPerSecond = result.GetValue(minBodyRate),
+                FrameTimeoutSeconds = result.GetValue(frameTimeout),
                 Device = result.GetValue(device)!,
                 CudaMemoryLimitMiB = result.GetValue(cudaMemLimit),
                 CudnnConvAlgoSearch = result.GetValue(convAlgoSearch)!,

@@ -19,6 +19,7 @@ internal static class GrpcStatusCodes
         ErrorCode.Cancelled => StatusCode.Cancelled,
         ErrorCode.Unavailable => StatusCode.Unavailable,
         ErrorCode.DeadlineExceeded => StatusCode.DeadlineExceeded,
+        ErrorCode.Unauthenticated => StatusCode.Unauthenticated,
         _ => StatusCode.Internal,
     };
 

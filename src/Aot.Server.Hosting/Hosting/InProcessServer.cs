@@ -73,7 +73,8 @@ public sealed class InProcessServer : IAsyncDisposable
         }
 
         var state = new ServerState();
-        WebApplication app = ServerHost.Build(parsed, repository, state);
+        // No API key: this server listens on loopback for the tuner's own client only.
+        WebApplication app = ServerHost.Build(parsed, repository, state, keys: null);
         try
         {
             await app.StartAsync().ConfigureAwait(false);

@@ -7,6 +7,7 @@ using Aot.Server.Embeddings;
 using Aot.Server.Grpc;
 using Aot.Server.Http;
 using Aot.Server.Models;
+using Aot.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -37,17 +38,23 @@ internal static class ServerHost
         static void Log(string message) => Console.Error.WriteLine($"aot: {message}");
 
         NativeHeap.ReturnLargeBlocks(Log);
+        ConnectionLimits.Validate(options);
+        ApiKeys? keys = ApiKeys.Load(options.ApiKeyFile);
+        // Says how many keys, never a key (docs/security.md).
+        Log(keys is null
+            ? "no API key: every route is open"
+            : $"API key required ({keys.Count} key{(keys.Count == 1 ? "" : "s")}); health routes {(options.AuthHealth ? "need it too" : "are open")}");
         using ModelRepository repository = loadModels(Log);
 
         var state = new ServerState();
-        WebApplication app = Build(options, repository, state);
+        WebApplication app = Build(options, repository, state, keys);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStarted.Register(() =>
         {
             state.MarkReady();
             Log($"ready: HTTP{(options.TlsCertificate is null ? "" : "S")} on {options.Host}:{options.HttpPort}" +
                 (options.GrpcPort > 0 ? $", gRPC{(options.TlsCertificate is null ? "" : " (TLS)")} on {options.Host}:{options.GrpcPort}" : "") +
-                (options.Port > 0 ? $", binary on {options.Host}:{options.Port}" : "") +
+                (options.Port > 0 ? $", binary{(options.TlsBinary ? " (TLS)" : "")} on {options.Host}:{options.Port}" : "") +
                 (options.UnixSocket is null ? "" : $", binary on unix:{options.UnixSocket}"));
         });
         lifetime.ApplicationStopping.Register(() =>
@@ -106,18 +113,25 @@ internal static class ServerHost
         return EmbeddingSources.Apply(ModelConfigs.Apply(sources, options), options);
     }
 
-    internal static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state)
+    /// <summary>The host with every listener and route; <paramref name="keys"/> null serves without authentication.</summary>
+    internal static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state, ApiKeys? keys)
     {
+        ConnectionLimits.Validate(options); // here too: Kestrel reads its options only when it starts
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(static o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds));
-        builder.Services.AddSingleton(new BinaryProtocol(repository, options.MaxPayloadBytes, Math.Max(1, options.MaxInFlightPerConnection)));
+        builder.Services.AddSingleton(new BinaryProtocol(repository, options.MaxPayloadBytes, Math.Max(1, options.MaxInFlightPerConnection))
+        {
+            Keys = keys,
+            FrameTimeout = TimeSpan.FromSeconds(options.FrameTimeoutSeconds),
+        });
         builder.Services.AddSingleton<BinaryConnectionHandler>();
         if (options.GrpcPort > 0)
         {
-            GrpcEndpoints.AddServices(builder.Services, repository, state, options.MaxPayloadBytes);
+            GrpcEndpoints.AddServices(builder.Services, repository, state, options.MaxPayloadBytes,
+                keys is null ? null : new GrpcApiKeyInterceptor(keys, options.AuthHealth));
         }
 
         X509Certificate2? certificate = LoadCertificate(options);
@@ -140,6 +154,7 @@ internal static class ServerHost
             // once whole, so a connection must be able to buffer one frame of the largest allowed size.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxRequestBufferSize = options.MaxPayloadBytes + FrameHeader.Size + (1 << 20);
+            ConnectionLimits.Apply(kestrel.Limits, options);
             kestrel.Listen(address, options.HttpPort, listen =>
             {
                 if (certificate is not null)
@@ -165,7 +180,15 @@ internal static class ServerHost
 
             if (options.Port > 0)
             {
-                kestrel.Listen(address, options.Port, static listen => listen.UseConnectionHandler<BinaryConnectionHandler>());
+                kestrel.Listen(address, options.Port, listen =>
+                {
+                    if (options.TlsBinary)
+                    {
+                        listen.UseHttps(certificate!); // Kestrel's TLS connection middleware: the handler reads decrypted bytes
+                    }
+
+                    listen.UseConnectionHandler<BinaryConnectionHandler>();
+                });
             }
 
             if (options.UnixSocket is not null)
@@ -176,6 +199,11 @@ internal static class ServerHost
         });
 
         WebApplication app = builder.Build();
+        if (keys is not null)
+        {
+            ApiKeyMiddleware.Use(app, keys, options.AuthHealth);
+        }
+
         var classification = new ClassificationApi(repository, options.MaxPayloadBytes);
         classification.Map(app);
         new EmbeddingApi(repository, state, options.MaxPayloadBytes, classification).Map(app);
@@ -193,7 +221,7 @@ internal static class ServerHost
     {
         if (options.TlsCertificate is null && options.TlsKey is null)
         {
-            return null;
+            return options.TlsBinary ? throw new StartupException("--tls-binary needs --tls-cert and --tls-key (PEM files).") : null;
         }
 
         if (options.TlsCertificate is null || options.TlsKey is null)

@@ -41,6 +41,30 @@ internal sealed record class ServerOptions
     /// <summary>PEM private key of <see cref="TlsCertificate"/>.</summary>
     public string? TlsKey { get; init; }
 
+    /// <summary>The binary protocol's TCP listener over TLS too, with <see cref="TlsCertificate"/> (the Unix socket stays plain).</summary>
+    public bool TlsBinary { get; init; }
+
+    /// <summary>A file of API keys, one a line (with <c>AOT_API_KEY</c>'s); none at all leaves every route open.</summary>
+    public string? ApiKeyFile { get; init; }
+
+    /// <summary>Health routes (HTTP <c>/v2/health/*</c>, <c>/health</c>, gRPC health) need the key too.</summary>
+    public bool AuthHealth { get; init; }
+
+    /// <summary>Most open connections on all listeners together; 0 = no limit.</summary>
+    public long MaxConnections { get; init; } = 4096;
+
+    /// <summary>Longest time a client may take to send an HTTP request's headers.</summary>
+    public int RequestHeadersTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>Longest an HTTP connection may stay idle between requests.</summary>
+    public int KeepAliveTimeoutSeconds { get; init; } = 130;
+
+    /// <summary>Slowest HTTP request body accepted, in bytes a second after a 5 s grace; 0 = no minimum.</summary>
+    public double MinRequestBodyBytesPerSecond { get; init; } = 240;
+
+    /// <summary>Longest a binary-protocol frame may take to arrive whole, from its first byte.</summary>
+    public int FrameTimeoutSeconds { get; init; } = 30;
+
     public string Device { get; init; } = "cpu";
 
     /// <summary>CUDA arena limit in MiB per model; 0 = ONNX Runtime's default (no limit).</summary>

@@ -57,7 +57,7 @@ public sealed class ContainerImageTests(NativeAotPublish publish)
         string certificates = Directory.CreateTempSubdirectory("aot-image-tls-").FullName;
         try
         {
-            (string cert, string key, _) = SelfSignedCertificate.Write(certificates);
+            (string cert, string key, _) = TestCertificates.WriteSelfSigned(certificates);
             // The image runs as user 65532: it must be able to read the test's key (a real key would be a mounted secret).
             const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
             File.SetUnixFileMode(certificates, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);

@@ -17,7 +17,7 @@ public sealed class GrpcTlsTests : IDisposable
     [Fact]
     public async Task With_a_certificate_gRPC_and_HTTP_are_served_over_TLS_with_it()
     {
-        (string cert, string key, string thumbprint) = SelfSignedCertificate.Write(_folder);
+        (string cert, string key, string thumbprint) = TestCertificates.WriteSelfSigned(_folder);
         await using ServerProcess server = await ServerProcess.StartAsync(RepoPaths.BuiltServer,
             ["--model", $"tiny={TestModels.Tiny}", "--tls-cert", cert, "--tls-key", key], tls: true);
         Assert.Contains("ready: HTTPS on", server.Output);

@@ -72,7 +72,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// </summary>
     /// <param name="threads">The <c>--threads</c> flag (one by default on a 2-core CI machine); null leaves it out, so config files decide.</param>
     /// <param name="tls">The arguments include <c>--tls-cert</c>/<c>--tls-key</c>: talk HTTPS.</param>
-    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, IEnumerable<string>? launcher = null, string? threads = "1", bool tls = false)
+    /// <param name="environment">Variables added to the process's environment (<c>AOT_API_KEY</c>).</param>
+    /// <param name="readinessKey">The API key the readiness probe sends (a server started with <c>--auth-health</c>).</param>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, bool unixSocket = false, IEnumerable<string>? launcher = null, string? threads = "1", bool tls = false,
+        IReadOnlyDictionary<string, string>? environment = null, string? readinessKey = null)
     {
         int httpPort = FreePort();
         int port = FreePort();
@@ -95,8 +98,18 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(socket);
         }
 
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
         var server = new ServerProcess(process, httpPort, port, grpcPort, socket, tls);
+        if (readinessKey is not null)
+        {
+            server.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", readinessKey);
+        }
+
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

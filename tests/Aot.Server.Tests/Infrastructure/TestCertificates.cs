@@ -4,11 +4,11 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Aot.Server.Tests.Infrastructure;
 
-/// <summary>A self-signed certificate for 127.0.0.1 / localhost written as PEM files, for the TLS tests.</summary>
-internal static class SelfSignedCertificate
+/// <summary>Certificates made in the test for <c>--tls-cert</c> / <c>--tls-key</c>.</summary>
+internal static class TestCertificates
 {
-    /// <summary>Writes <c>server.pem</c> and <c>server.key</c> into <paramref name="folder"/>; returns their paths and the SHA-1 thumbprint.</summary>
-    public static (string Certificate, string Key, string Thumbprint) Write(string folder)
+    /// <summary>A self-signed certificate for 127.0.0.1 / localhost as PEM files in <paramref name="folder"/>; returns their paths and its SHA-1 thumbprint.</summary>
+    public static (string Certificate, string Key, string Thumbprint) WriteSelfSigned(string folder)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
