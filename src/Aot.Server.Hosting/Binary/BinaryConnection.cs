@@ -173,7 +173,7 @@ internal sealed class BinaryConnection
         ServedModel model;
         try
         {
-            model = InferFrameReader.ReadModel(ref reader, _protocol.Repository);
+            model = InferFrameReader.ReadModel(ref reader, _protocol.Repository, lease: true);
         }
         catch (InferenceException ex)
         {

@@ -1,26 +1,21 @@
 using Aot.Server.Batching;
 using Aot.Server.Models;
-using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Binary;
 
-/// <summary>What every binary connection shares: the models, one request pool per model, and the frame size limit.</summary>
+/// <summary>What every binary connection shares: the live models, one request pool per model version, and the frame size limit.</summary>
 internal sealed class BinaryProtocol
 {
-    private readonly Dictionary<ServedModel, ObjectPool<BinaryInferenceRequest>> _pools = [];
+    private readonly ModelRequestPools<BinaryInferenceRequest> _pools = new(static (model, pool) => new BinaryInferenceRequest(model, pool), RequestPoolCapacity);
 
     public BinaryProtocol(ModelRepository repository, long maxPayloadBytes, int maxInFlightPerConnection = DefaultMaxInFlightPerConnection)
     {
         Repository = repository;
         MaxPayloadBytes = maxPayloadBytes;
         MaxInFlightPerConnection = maxInFlightPerConnection;
-        foreach (ServedModel model in repository.All)
-        {
-            ObjectPool<BinaryInferenceRequest>? pool = null;
-            pool = RequestPools.Create(() => new BinaryInferenceRequest(model, pool!));
-            _pools[model] = pool;
-        }
     }
+
+    private const int RequestPoolCapacity = 1024;
 
     public ModelRepository Repository { get; }
 
@@ -31,5 +26,6 @@ internal sealed class BinaryProtocol
     /// <summary>Most requests one connection may have admitted and unanswered; beyond it the connection is not read.</summary>
     public int MaxInFlightPerConnection { get; }
 
-    public BinaryInferenceRequest RentRequest(ServedModel model) => _pools[model].Get();
+    /// <summary>A request of <paramref name="model"/>, which the caller has leased; the request ends the lease when it is recycled.</summary>
+    public BinaryInferenceRequest RentRequest(ServedModel model) => _pools.Rent(model);
 }

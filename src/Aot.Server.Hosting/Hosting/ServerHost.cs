@@ -27,9 +27,27 @@ internal static class ServerHost
 {
     public static int Run(ServerOptions options) => Run(options, log => LoadModels(options, log));
 
-    /// <summary>The models of <c>aot serve</c>: <c>--model</c> and <c>--repository</c>, each with its own settings.</summary>
+    /// <summary>
+    /// The models of <c>aot serve</c>: <c>--model</c> and <c>--repository</c>, each with its own settings. With a model
+    /// control mode the repository's models are left to <see cref="StartControl"/>, which isolates their failures.
+    /// </summary>
     internal static ModelRepository LoadModels(ServerOptions options, Action<string> log) =>
-        ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), log);
+        options.ModelControl == ModelControlMode.None || options.Repository is null
+            ? ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), log)
+            : options.Models.Count == 0 ? new ModelRepository([]) : ModelLoader.Load(DiscoverModels(options with { Repository = null }), options.ToModelOptions(log), log);
+
+    /// <summary>With <c>--model-control poll|explicit</c>: loads the repository's models (a failed version is reported, not fatal) and starts watching it.</summary>
+    internal static ModelControl? StartControl(ServerOptions options, ModelRepository repository, Action<string> log)
+    {
+        if (options.ModelControl == ModelControlMode.None)
+        {
+            return null;
+        }
+
+        var control = new ModelControl(options, repository, log);
+        control.Start();
+        return control;
+    }
 
     /// <summary>Runs the server on the models <paramref name="loadModels"/> loads (compiled-in models: Aot.Server.Hosting).</summary>
     public static int Run(ServerOptions options, Func<Action<string>, ModelRepository> loadModels)
@@ -38,9 +56,10 @@ internal static class ServerHost
 
         NativeHeap.ReturnLargeBlocks(Log);
         using ModelRepository repository = loadModels(Log);
+        using ModelControl? control = StartControl(options, repository, Log);
 
         var state = new ServerState();
-        WebApplication app = Build(options, repository, state);
+        WebApplication app = Build(options, repository, state, control);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStarted.Register(() =>
         {
@@ -66,6 +85,7 @@ internal static class ServerHost
             throw new StartupException($"Cannot listen: {ex.Message}", ex);
         }
 
+        control?.Dispose(); // no loads or unloads while draining
         Drain(options, repository);
         Log("stopped");
         return 0;
@@ -74,7 +94,7 @@ internal static class ServerHost
     /// <summary>After the listeners stopped: lets every batcher finish what it holds, removes the Unix socket file.</summary>
     internal static void Drain(ServerOptions options, ModelRepository repository)
     {
-        foreach (ServedModel model in repository.All)
+        foreach (ServedModel model in repository.Running())
         {
             model.Batcher.Stop(TimeSpan.FromSeconds(options.DrainTimeoutSeconds));
         }
@@ -103,10 +123,10 @@ internal static class ServerHost
             throw new StartupException("No models to serve: give --model NAME=PATH (repeatable) or --repository DIR.");
         }
 
-        return EmbeddingSources.Apply(ModelConfigs.Apply(sources, options), options);
+        return VersionSelection.Apply(EmbeddingSources.Apply(ModelConfigs.Apply(sources, options), options), options.VersionPolicy);
     }
 
-    internal static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state)
+    internal static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state, ModelControl? control = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -184,6 +204,7 @@ internal static class ServerHost
             GrpcEndpoints.Map(app);
         }
 
+        new RepositoryApi(repository, control, options.MaxPayloadBytes).Map(app);
         new HttpApi(repository, state, options.MaxPayloadBytes).Map(app);
         return app;
     }
