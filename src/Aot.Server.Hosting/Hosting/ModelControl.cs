@@ -17,6 +17,7 @@ internal sealed class ModelControl : IDisposable
     private readonly Action<string> _log;
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _poller;
+    private int _disposed;
 
     public ModelControl(ServerOptions options, ModelRepository repository, Action<string> log)
     {
@@ -25,7 +26,7 @@ internal sealed class ModelControl : IDisposable
         _log = log;
         ModelOptions serverWide = options.ToModelOptions(log);
         Lifecycle = new ModelLifecycle(repository, source => ModelLoader.LoadVersion(source, serverWide, log), log,
-            TimeSpan.FromSeconds(options.DrainTimeoutSeconds), () => NativeHeap.Trim());
+            TimeSpan.FromSeconds(options.DrainTimeoutSeconds), ReturnFreedMemory);
     }
 
     public ModelLifecycle Lifecycle { get; }
@@ -41,6 +42,16 @@ internal sealed class ModelControl : IDisposable
             _poller = new Thread(PollLoop) { IsBackground = true, Name = "aot-repository-poll" };
             _poller.Start();
         }
+    }
+
+    /// <summary>
+    /// After an unload (rare): the version's pooled requests and buffers are garbage now, and its native memory is free
+    /// but may sit in glibc's heap; a compacting collection and a heap trim give both back to the system.
+    /// </summary>
+    private static void ReturnFreedMemory()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
     }
 
     /// <summary>Whether <paramref name="name"/> has a folder in the repository.</summary>
@@ -134,6 +145,11 @@ internal sealed class ModelControl : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _poller?.Join();
         _stopping.Dispose();

@@ -12,6 +12,7 @@ internal sealed class ModelRepository : IDisposable
     private volatile RepositorySnapshot _current;
     private readonly Dictionary<(string Name, long Version), ModelVersionStatus> _statuses = [];
     private readonly HashSet<ServedModel> _retiring = [];
+    private long _generation;
 
     public ModelRepository(IEnumerable<ServedModel> models)
     {
@@ -34,6 +35,9 @@ internal sealed class ModelRepository : IDisposable
 
     /// <summary>The served versions right now; a reader that needs several answers from one moment keeps this object.</summary>
     public RepositorySnapshot Current => _current;
+
+    /// <summary>How many times the snapshot was swapped (views derived from it compare this).</summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>Every served version, by name then version.</summary>
     public IReadOnlyList<ServedModel> All => _current.All;
@@ -178,6 +182,7 @@ internal sealed class ModelRepository : IDisposable
             }
 
             _current = before.With(name, versions);
+            Interlocked.Increment(ref _generation);
             return leaving;
         }
     }

@@ -6,7 +6,8 @@ namespace Aot.Server.Models;
 /// </summary>
 internal sealed class SnapshotView<T>(ModelRepository repository, Func<RepositorySnapshot, T> derive) where T : class
 {
-    private sealed record class Derived(RepositorySnapshot From, T Value);
+    // The swap count, not the snapshot itself: a cached old snapshot would keep unloaded versions reachable.
+    private sealed record class Derived(long Generation, T Value);
 
     private volatile Derived? _derived;
 
@@ -14,11 +15,11 @@ internal sealed class SnapshotView<T>(ModelRepository repository, Func<Repositor
     {
         get
         {
-            RepositorySnapshot current = repository.Current;
+            long generation = repository.Generation;
             Derived? derived = _derived;
-            if (derived is null || !ReferenceEquals(derived.From, current))
+            if (derived is null || derived.Generation != generation)
             {
-                derived = new Derived(current, derive(current));
+                derived = new Derived(generation, derive(repository.Current));
                 _derived = derived;
             }
 
