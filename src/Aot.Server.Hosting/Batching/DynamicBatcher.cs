@@ -188,18 +188,28 @@ internal sealed class DynamicBatcher : IDisposable
         }
     }
 
-    /// <summary>Runs every executor once on inputs of size 1 in every symbolic dimension, filled with zeros (empty strings).</summary>
+    /// <summary>
+    /// Runs every executor on zeros (empty strings) at the smallest and the largest batch it will run — 1 row, then
+    /// <see cref="BatcherOptions.MaxBatchRows"/> rows of a batchable model — with size 1 in every other symbolic
+    /// dimension, so the first requests find sessions, buffers and kernels for both ends already set up.
+    /// </summary>
+    /// <exception cref="Exception">A run failed (the caller does not serve the model).</exception>
     public void WarmUp()
     {
         foreach (BatchWorker worker in _workers)
         {
             FillSmallestInputs(worker.Executor);
             worker.Executor.Run();
+            if (_signature.IsBatchable && _options.MaxBatchRows > 1)
+            {
+                FillSmallestInputs(worker.Executor, _options.MaxBatchRows);
+                worker.Executor.Run();
+            }
         }
     }
 
-    /// <summary>Sets every input to size 1 in each symbolic dimension, zeros (empty strings): the model's cheapest run.</summary>
-    private void FillSmallestInputs(IModelExecutor executor)
+    /// <summary>Sets every input to size 1 in each symbolic dimension (dimension 0: <paramref name="rows"/>), zeros (empty strings).</summary>
+    private void FillSmallestInputs(IModelExecutor executor, long rows = 1)
     {
         foreach (ServingTensor input in _signature.Inputs)
         {
@@ -207,7 +217,7 @@ internal sealed class DynamicBatcher : IDisposable
             long elements = 1;
             for (int d = 0; d < shape.Length; d++)
             {
-                shape[d] = input.Dims[d].IsFixed ? input.Dims[d].Value : 1;
+                shape[d] = input.Dims[d].IsFixed ? input.Dims[d].Value : d == 0 ? rows : 1;
                 elements *= shape[d];
             }
 

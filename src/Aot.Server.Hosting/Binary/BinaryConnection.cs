@@ -234,7 +234,7 @@ internal sealed partial class BinaryConnection
         ServedModel model;
         try
         {
-            model = InferFrameReader.ReadModel(ref reader, _protocol.Repository);
+            model = InferFrameReader.ReadModel(ref reader, _protocol.Repository, lease: true);
         }
         catch (InferenceException ex)
         {

@@ -74,5 +74,6 @@ internal sealed class BinaryInferenceRequest(ServedModel model, ObjectPool<Binar
         ResetState();
         pool.Return(this);
         requests.Finished();
+        Model.EndLease(); // taken when the frame's model was looked up (InferFrameReader.ReadModel)
     }
 }

@@ -1,27 +1,22 @@
 using Aot.Server.Batching;
 using Aot.Server.Models;
 using Aot.Server.Security;
-using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Binary;
 
-/// <summary>What every binary connection shares: the models, one request pool per model, the frame size and time limits, the API keys.</summary>
+/// <summary>What every binary connection shares: the live models, one request pool per model version, the frame size and time limits, the API keys.</summary>
 internal sealed class BinaryProtocol
 {
-    private readonly Dictionary<ServedModel, ObjectPool<BinaryInferenceRequest>> _pools = [];
+    private readonly ModelRequestPools<BinaryInferenceRequest> _pools = new(static (model, pool) => new BinaryInferenceRequest(model, pool), RequestPoolCapacity);
 
     public BinaryProtocol(ModelRepository repository, long maxPayloadBytes, int maxInFlightPerConnection = DefaultMaxInFlightPerConnection)
     {
         Repository = repository;
         MaxPayloadBytes = maxPayloadBytes;
         MaxInFlightPerConnection = maxInFlightPerConnection;
-        foreach (ServedModel model in repository.All)
-        {
-            ObjectPool<BinaryInferenceRequest>? pool = null;
-            pool = RequestPools.Create(() => new BinaryInferenceRequest(model, pool!));
-            _pools[model] = pool;
-        }
     }
+
+    private const int RequestPoolCapacity = 1024;
 
     public ModelRepository Repository { get; }
 
@@ -38,5 +33,6 @@ internal sealed class BinaryProtocol
     /// <summary>Longest a frame may take to arrive whole, from its first byte.</summary>
     public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public BinaryInferenceRequest RentRequest(ServedModel model) => _pools[model].Get();
+    /// <summary>A request of <paramref name="model"/>, which the caller has leased; the request ends the lease when it is recycled.</summary>
+    public BinaryInferenceRequest RentRequest(ServedModel model) => _pools.Rent(model);
 }

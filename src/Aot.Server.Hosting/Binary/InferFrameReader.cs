@@ -17,13 +17,16 @@ internal static class InferFrameReader
 {
     private const int MaxNameBytes = 1024;
 
-    /// <summary>Reads the model name and version; the reader is left at the timeout field.</summary>
-    public static ServedModel ReadModel(ref SequenceReader<byte> reader, ModelRepository repository)
+    /// <summary>
+    /// Reads the model name and version and finds the model; with <paramref name="lease"/>, takes a lease on it that the
+    /// request ends. The reader is left at the timeout field.
+    /// </summary>
+    public static ServedModel ReadModel(ref SequenceReader<byte> reader, ModelRepository repository, bool lease = false)
     {
         Span<byte> nameScratch = stackalloc byte[MaxNameBytes];
         ReadOnlySpan<byte> name = nameScratch[..ReadName(ref reader, nameScratch, "model name")];
         long version = ReadInt64(ref reader, "model version");
-        return repository.Find(name, version)
+        return (lease ? repository.Lease(name, version) : repository.Find(name, version))
             ?? throw InferenceException.NotFound(version == 0
                 ? $"Unknown model '{Encoding.UTF8.GetString(name)}'."
                 : $"Unknown model '{Encoding.UTF8.GetString(name)}' version {version}.");

@@ -23,15 +23,18 @@ internal sealed class ClassificationApi
     private readonly ModelRepository _repository;
     private readonly long _maxPayloadBytes;
 
+    private readonly SnapshotView<ClassifierEndpoint[]> _endpoints;
+
     public ClassificationApi(ModelRepository repository, long maxPayloadBytes)
     {
         _repository = repository;
         _maxPayloadBytes = maxPayloadBytes;
         // As for embeddings, the first classifier given on the command line answers when a request names none.
-        Endpoints = [.. repository.InOrderGiven.Where(m => repository.Find(m.Name, null) == m).Select(static m => m.Classifier).OfType<ClassifierEndpoint>()];
+        _endpoints = new(repository, static current => [.. current.InOrderGiven.Where(m => current.Find(m.Name, null) == m).Select(static m => m.Classifier).OfType<ClassifierEndpoint>()]);
     }
 
-    public ClassifierEndpoint[] Endpoints { get; }
+    /// <summary>The newest ready version of each classifier, in the order given.</summary>
+    public ClassifierEndpoint[] Endpoints => _endpoints.Value;
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -50,10 +53,18 @@ internal sealed class ClassificationApi
         long received = Stopwatch.GetTimestamp();
         ClassifierEndpoint? endpoint = null;
         ClassifierInferenceRequest? request = null;
+        ClassifierEndpoint? leased = null;
         RequestOutcome outcome = RequestOutcome.Success;
         try
         {
-            endpoint = Resolve(context);
+            // Leased: a classifier unloaded meanwhile finishes this request first (a retired one is resolved again).
+            do
+            {
+                endpoint = Resolve(context);
+            }
+            while (!endpoint.Served.TryLease());
+
+            leased = endpoint;
             using RequestBody body = await RequestBody.ReadAsync(context.Request, _maxPayloadBytes, context.RequestAborted).ConfigureAwait(false);
             PredictRequest? predict = null;
             RerankRequest? ranked = null;
@@ -113,6 +124,7 @@ internal sealed class ClassificationApi
             }
 
             request?.Release(outcome);
+            leased?.Served.EndLease();
         }
     }
 

@@ -15,6 +15,10 @@ internal static class ServeCommand
         var models = new Option<string[]>("--model", "-m") { Description = "A model to serve, as NAME=PATH (repeatable). Served as version 1.", Arity = ArgumentArity.ZeroOrMore };
         var repository = new Option<string?>("--repository") { Description = "A model repository: DIR/<name>/<version>/model.onnx (highest version is the default)." };
         var configs = new Option<string[]>("--config") { Description = "The config.json of a --model model, as NAME=FILE (repeatable); repository models read DIR/<name>/config.json. Flags given on the command line override the file (docs/configuration.md).", Arity = ArgumentArity.ZeroOrMore };
+        var versionPolicy = new Option<string>("--version-policy") { Description = "Versions of a repository model to serve when its config.json has no version_policy: latest, latest:N, all or specific:V1,V2 (docs/models.md).", DefaultValueFactory = _ => "latest:1" };
+        var modelControl = new Option<string>("--model-control") { Description = "none: read the repository once; poll: watch it and load / unload versions as folders come and go; explicit: POST /v2/repository/models/{m}/load and /unload.", DefaultValueFactory = _ => "none" };
+        modelControl.AcceptOnlyFromAmong("none", "poll", "explicit");
+        var pollSecs = new Option<int>("--poll-secs") { Description = "With --model-control poll: seconds between two scans of the repository.", DefaultValueFactory = _ => defaults.PollSeconds };
         var host = new Option<string>("--host") { Description = "Address the TCP listeners bind to.", DefaultValueFactory = _ => defaults.Host };
         var httpPort = new Option<int>("--http-port") { Description = "HTTP port (KServe V2, TF Serving, /metrics).", DefaultValueFactory = _ => defaults.HttpPort };
         var port = new Option<int>("--port") { Description = "Binary protocol TCP port; 0 turns it off.", DefaultValueFactory = _ => defaults.Port };
@@ -60,7 +64,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving), gRPC (KServe V2) and the binary protocol.")
         {
-            models, repository, configs, host, httpPort, port, grpcPort, tlsCert, tlsKey, tlsBinary, apiKeyFile, authHealth, maxConnections, headersTimeout, keepAlive, minBodyRate, frameTimeout, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
+            models, repository, configs, versionPolicy, modelControl, pollSecs, host, httpPort, port, grpcPort, tlsCert, tlsKey, tlsBinary, apiKeyFile, authHealth, maxConnections, headersTimeout, keepAlive, minBodyRate, frameTimeout, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
         // The per-model flags, by the config-file key they override (only when given: otherwise the file decides).
@@ -71,13 +75,16 @@ internal static class ServeCommand
             (inline, "inline_lone_requests"), (maxInputLength, "text.max_input_length"), (maxClientBatch, "text.max_client_batch_size"),
             (autoTruncate, "text.auto_truncate"),
         ];
-        command.SetAction(result =>
+        command.SetAction(result => CommandErrors.Run(() =>
         {
             var options = new ServerOptions
             {
                 Models = result.GetValue(models) ?? [],
                 Repository = result.GetValue(repository),
                 Configs = result.GetValue(configs) ?? [],
+                VersionPolicy = Models.VersionSelection.Parse(result.GetValue(versionPolicy)!),
+                ModelControl = Enum.Parse<ModelControlMode>(result.GetValue(modelControl)!, ignoreCase: true),
+                PollSeconds = result.GetValue(pollSecs) >= 1 ? result.GetValue(pollSecs) : throw new FormatException($"--poll-secs {result.GetValue(pollSecs)}: give a number of seconds ≥ 1."),
                 GivenOnCommandLine = perModel.Where(p => result.GetResult(p.Option) is { Implicit: false }).Select(static p => p.Key).ToHashSet(StringComparer.Ordinal),
                 Host = result.GetValue(host)!,
                 HttpPort = result.GetValue(httpPort),
@@ -121,8 +128,8 @@ internal static class ServeCommand
                 MaxInputLength = result.GetValue(maxInputLength),
                 Prompts = result.GetValue(prompts) ?? [],
             };
-            return CommandErrors.Run(() => run(options));
-        });
+            return run(options);
+        }));
         return command;
     }
 }

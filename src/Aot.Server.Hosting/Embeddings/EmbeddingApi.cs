@@ -27,21 +27,23 @@ internal sealed class EmbeddingApi
     private readonly ModelRepository _repository;
     private readonly ServerState _state;
     private readonly long _maxPayloadBytes;
-    private readonly EmbeddingEndpoint[] _endpoints;
+    private readonly SnapshotView<EmbeddingEndpoint[]> _textEndpoints;
     private readonly ClassificationApi _classification;
-    private readonly bool _classifierFirst;
 
     public EmbeddingApi(ModelRepository repository, ServerState state, long maxPayloadBytes, ClassificationApi classification)
     {
         _repository = repository;
         _classification = classification;
-        // Whether the first text model given is a classifier: then it is the one `POST /` and `/info` answer for.
-        _classifierFirst = repository.InOrderGiven.FirstOrDefault(static m => m.Embeddings is not null || m.Classifier is not null)?.Classifier is not null;
         _state = state;
         _maxPayloadBytes = maxPayloadBytes;
-        // The first text model given on the command line answers when a request names none.
-        _endpoints = [.. repository.InOrderGiven.Where(m => repository.Find(m.Name, null) == m).Select(static m => m.Embeddings).OfType<EmbeddingEndpoint>()];
+        // The first text model given on the command line answers when a request names none (newest ready version of each).
+        _textEndpoints = new(repository, static current => [.. current.InOrderGiven.Where(m => current.Find(m.Name, null) == m).Select(static m => m.Embeddings).OfType<EmbeddingEndpoint>()]);
     }
+
+    private EmbeddingEndpoint[] TextEndpoints => _textEndpoints.Value;
+
+    /// <summary>Whether the first text model given is a classifier: then it is the one <c>POST /</c> and <c>/info</c> answer for.</summary>
+    private bool ClassifierFirst => _repository.InOrderGiven.FirstOrDefault(static m => m.Embeddings is not null || m.Classifier is not null)?.Classifier is not null;
 
     private enum Kind
     {
@@ -75,7 +77,7 @@ internal sealed class EmbeddingApi
     private Task RootAsync(HttpContext context) =>
         IsClassifier(RequestedModel(context)) ? _classification.HandleAsync(context, rerank: false) : HandleAsync(context, Kind.Embed);
 
-    private bool IsClassifier(string? name) => name is null ? _classifierFirst : _classification.Find(name) is not null;
+    private bool IsClassifier(string? name) => name is null ? ClassifierFirst : _classification.Find(name) is not null;
 
     private async Task HandleAsync(HttpContext context, Kind kind)
     {
@@ -84,12 +86,13 @@ internal sealed class EmbeddingApi
         EmbeddingEndpoint? endpoint = null;
         EmbeddingInferenceRequest? request = null;
         EmbeddingInferenceRequest[]? parts = null;
+        EmbeddingEndpoint? leased = null;
         RequestOutcome outcome = RequestOutcome.Success;
         try
         {
             if (!openAI)
             {
-                endpoint = Resolve(context, bodyModel: null);
+                endpoint = leased = Lease(context, bodyModel: null);
             }
 
             using RequestBody body = await RequestBody.ReadAsync(context.Request, _maxPayloadBytes, context.RequestAborted).ConfigureAwait(false);
@@ -106,7 +109,7 @@ internal sealed class EmbeddingApi
                     return;
                 case Kind.OpenAI:
                     OpenAIEmbeddingRequest parsed = EmbeddingService.ParseOpenAIRequest(body.Span);
-                    endpoint = Resolve(context, parsed.Model);
+                    endpoint = leased = Lease(context, parsed.Model);
                     job = endpoint.Service.Prepare(parsed);
                     break;
                 default:
@@ -175,6 +178,24 @@ internal sealed class EmbeddingApi
             {
                 parts![p].ReleasePart();
             }
+
+            leased?.Served.EndLease();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Resolve"/> with a lease on the model (the caller ends it): a version unloaded meanwhile finishes this
+    /// request first; one retired between the look-up and the lease is resolved again, in the snapshot without it.
+    /// </summary>
+    private EmbeddingEndpoint Lease(HttpContext context, string? bodyModel)
+    {
+        while (true)
+        {
+            EmbeddingEndpoint endpoint = Resolve(context, bodyModel);
+            if (endpoint.Served.TryLease())
+            {
+                return endpoint;
+            }
         }
     }
 
@@ -212,25 +233,25 @@ internal sealed class EmbeddingApi
     private EmbeddingEndpoint Resolve(HttpContext context, string? bodyModel)
     {
         string? name = RequestedModel(context) ?? bodyModel;
-        if (_classification.Find(name ?? (_endpoints.Length == 0 && _classification.Endpoints.Length > 0 ? _classification.Endpoints[0].Served.Name : null)) is { } classifier)
+        if (_classification.Find(name ?? (TextEndpoints.Length == 0 && _classification.Endpoints.Length > 0 ? _classification.Endpoints[0].Served.Name : null)) is { } classifier)
         {
             throw new EmbeddingRequestException(400, "validation",
                 $"Model '{classifier.Served.Name}' is a sequence classifier: it answers /predict and /rerank, not embedding routes, which need an embedding model.");
         }
 
-        if (_endpoints.Length == 0)
+        if (TextEndpoints.Length == 0)
         {
             throw new EmbeddingRequestException(404, "validation", NoEndpointMessage(_repository));
         }
 
         if (name is null)
         {
-            return _endpoints[0];
+            return TextEndpoints[0];
         }
 
         return Find(name)
             ?? throw new EmbeddingRequestException(404, "validation",
-                $"The model '{name}' does not exist or does not take text. Text models: {string.Join(", ", _endpoints.Select(static e => e.Served.Name))}.");
+                $"The model '{name}' does not exist or does not take text. Text models: {string.Join(", ", TextEndpoints.Select(static e => e.Served.Name))}.");
     }
 
     internal static string? RequestedModel(HttpContext context) =>
@@ -240,7 +261,7 @@ internal sealed class EmbeddingApi
         : null;
 
     private EmbeddingEndpoint? Find(string? name) =>
-        name is null ? _endpoints.FirstOrDefault() : Array.Find(_endpoints, e => string.Equals(e.Served.Name, name, StringComparison.Ordinal));
+        name is null ? TextEndpoints.FirstOrDefault() : Array.Find(TextEndpoints, e => string.Equals(e.Served.Name, name, StringComparison.Ordinal));
 
     private Task InfoAsync(HttpContext context)
     {
@@ -248,7 +269,7 @@ internal sealed class EmbeddingApi
         if (IsClassifier(requested))
         {
             ClassifierEndpoint classifier = _classification.Find(requested) ?? _classification.Endpoints[0];
-            IEnumerable<string> models = _endpoints.Select(static e => e.Served.Name).Concat(_classification.Endpoints.Select(static e => e.Served.Name));
+            IEnumerable<string> models = TextEndpoints.Select(static e => e.Served.Name).Concat(_classification.Endpoints.Select(static e => e.Served.Name));
             return HttpJson.WriteAsync(context, 200, ClassificationResponses.WriteInfo(classifier, models));
         }
 
@@ -262,13 +283,13 @@ internal sealed class EmbeddingApi
             return EmbeddingResponses.WriteErrorAsync(context, openAI: false, ex.StatusCode, ex.ErrorType, ex.Message);
         }
 
-        return HttpJson.WriteAsync(context, 200, EmbeddingInfo.Write(endpoint, _endpoints));
+        return HttpJson.WriteAsync(context, 200, EmbeddingInfo.Write(endpoint, TextEndpoints));
     }
 
     /// <summary>OpenAI's model list: the served text models (the ones <c>/v1/embeddings</c> takes).</summary>
     private Task ModelsAsync(HttpContext context)
     {
-        var models = new OpenAIModelList([.. _endpoints.Select(static e => new OpenAIModel(e.Served.Name, e.Served.LoadedUnixSeconds))]);
+        var models = new OpenAIModelList([.. TextEndpoints.Select(static e => new OpenAIModel(e.Served.Name, e.Served.LoadedUnixSeconds))]);
         return EmbeddingResponses.WriteAsync(context, 200, models, EmbeddingsJsonContext.Default.OpenAIModelList);
     }
 

@@ -6,7 +6,6 @@ using Aot.Server.Metrics;
 using Aot.Server.Models;
 using Grpc.Core;
 using Inference;
-using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Grpc;
 
@@ -20,18 +19,12 @@ internal sealed class GrpcInferenceService : GRPCInferenceService.GRPCInferenceS
 {
     private readonly ModelRepository _repository;
     private readonly ServerState _state;
-    private readonly Dictionary<ServedModel, ObjectPool<GrpcInferenceRequest>> _pools = [];
+    private readonly ModelRequestPools<GrpcInferenceRequest> _pools = new(static (model, pool) => new GrpcInferenceRequest(model, pool), capacity: 256);
 
     public GrpcInferenceService(ModelRepository repository, ServerState state)
     {
         _repository = repository;
         _state = state;
-        foreach (ServedModel model in repository.All)
-        {
-            ObjectPool<GrpcInferenceRequest>? pool = null;
-            pool = RequestPools.Create(() => new GrpcInferenceRequest(model, pool!), capacity: 256);
-            _pools[model] = pool;
-        }
     }
 
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
@@ -59,8 +52,8 @@ internal sealed class GrpcInferenceService : GRPCInferenceService.GRPCInferenceS
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest message, ServerCallContext context)
     {
         long received = Stopwatch.GetTimestamp();
-        ServedModel model = Find(message.ModelName, message.ModelVersion);
-        GrpcInferenceRequest request = _pools[model].Get();
+        ServedModel model = Find(message.ModelName, message.ModelVersion, lease: true);
+        GrpcInferenceRequest request = _pools.Rent(model);
         request.Begin(received, context.CancellationToken);
         RequestOutcome outcome = RequestOutcome.Success;
         try
@@ -99,6 +92,7 @@ internal sealed class GrpcInferenceService : GRPCInferenceService.GRPCInferenceS
         finally
         {
             request.Release(outcome);
+            model.EndLease();
         }
     }
 
@@ -141,10 +135,10 @@ internal sealed class GrpcInferenceService : GRPCInferenceService.GRPCInferenceS
         return metadata;
     }
 
-    /// <summary>The model named (latest version when <paramref name="version"/> is empty); NOT_FOUND naming what is served.</summary>
-    private ServedModel Find(string name, string version)
+    /// <summary>The model named (newest ready version when <paramref name="version"/> is empty), leased if asked; NOT_FOUND naming what is served.</summary>
+    private ServedModel Find(string name, string version, bool lease = false)
     {
-        ServedModel? model = _repository.Find(name, version.Length == 0 ? null : version);
+        ServedModel? model = lease ? _repository.Lease(name, version.Length == 0 ? null : version) : _repository.Find(name, version.Length == 0 ? null : version);
         if (model is not null)
         {
             return model;

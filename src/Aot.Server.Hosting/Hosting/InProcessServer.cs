@@ -18,6 +18,7 @@ public sealed class InProcessServer : IAsyncDisposable
     private readonly ModelRepository _repository;
     private readonly ServerOptions _options;
     private readonly ServerState _state;
+    private ModelControl? _control;
 
     private InProcessServer(WebApplication app, ModelRepository repository, ServerOptions options, ServerState state)
     {
@@ -63,31 +64,42 @@ public sealed class InProcessServer : IAsyncDisposable
         }
 
         ModelRepository repository;
+        ModelControl? control;
         try
         {
             repository = ServerHost.LoadModels(parsed, log);
+            control = ServerHost.StartControl(parsed, repository, log);
         }
         catch (StartupException ex)
         {
             throw new FormatException(ex.Message, ex);
         }
 
-        var state = new ServerState();
-        // No API key: this server listens on loopback for the tuner's own client only.
-        WebApplication app = ServerHost.Build(parsed, repository, state, keys: null);
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await app.StartAsync().ConfigureAwait(false);
+            var state = new ServerState();
+            // No API key: this server listens on loopback for the tuner's own client only.
+            WebApplication app = ServerHost.Build(parsed, repository, state, keys: null, control);
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+                state.MarkReady();
+                return new InProcessServer(app, repository, parsed, state) { _control = control };
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && attempt < 5)
+            {
+                // A port found free was taken meanwhile (another listener, or an outgoing connection's ephemeral port): new ports.
+                await app.DisposeAsync().ConfigureAwait(false);
+                parsed = parsed with { HttpPort = int.Parse(FreePort(), System.Globalization.CultureInfo.InvariantCulture), Port = int.Parse(FreePort(), System.Globalization.CultureInfo.InvariantCulture) };
+            }
+            catch
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+                control?.Dispose();
+                repository.Dispose();
+                throw;
+            }
         }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            repository.Dispose();
-            throw;
-        }
-
-        state.MarkReady();
-        return new InProcessServer(app, repository, parsed, state);
     }
 
     /// <summary>Stops accepting, lets requests in flight finish, stops the batchers and frees the models.</summary>
@@ -96,6 +108,7 @@ public sealed class InProcessServer : IAsyncDisposable
     {
         _state.MarkStopping();
         await _app.StopAsync().ConfigureAwait(false);
+        _control?.Dispose();
         ServerHost.Drain(_options, _repository);
         await _app.DisposeAsync().ConfigureAwait(false);
         _repository.Dispose();

@@ -34,6 +34,27 @@ internal static partial class NativeHeap
         }
     }
 
+    /// <summary>After a model was freed: gives glibc's free heap pages back to the system (malloc_trim); elsewhere nothing.</summary>
+    public static void Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = malloc_trim(0);
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // Not glibc: nothing to trim.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int mallopt(int parameter, int value);
 }

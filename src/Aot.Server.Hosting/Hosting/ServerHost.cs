@@ -28,9 +28,27 @@ internal static class ServerHost
 {
     public static int Run(ServerOptions options) => Run(options, log => LoadModels(options, log));
 
-    /// <summary>The models of <c>aot serve</c>: <c>--model</c> and <c>--repository</c>, each with its own settings.</summary>
+    /// <summary>
+    /// The models of <c>aot serve</c>: <c>--model</c> and <c>--repository</c>, each with its own settings. With a model
+    /// control mode the repository's models are left to <see cref="StartControl"/>, which isolates their failures.
+    /// </summary>
     internal static ModelRepository LoadModels(ServerOptions options, Action<string> log) =>
-        ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), log);
+        options.ModelControl == ModelControlMode.None || options.Repository is null
+            ? ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), log)
+            : options.Models.Count == 0 ? new ModelRepository([]) : ModelLoader.Load(DiscoverModels(options with { Repository = null }), options.ToModelOptions(log), log);
+
+    /// <summary>With <c>--model-control poll|explicit</c>: loads the repository's models (a failed version is reported, not fatal) and starts watching it.</summary>
+    internal static ModelControl? StartControl(ServerOptions options, ModelRepository repository, Action<string> log)
+    {
+        if (options.ModelControl == ModelControlMode.None)
+        {
+            return null;
+        }
+
+        var control = new ModelControl(options, repository, log);
+        control.Start();
+        return control;
+    }
 
     /// <summary>Runs the server on the models <paramref name="loadModels"/> loads (compiled-in models: Aot.Server.Hosting).</summary>
     public static int Run(ServerOptions options, Func<Action<string>, ModelRepository> loadModels)
@@ -45,9 +63,10 @@ internal static class ServerHost
             ? "no API key: every route is open"
             : $"API key required ({keys.Count} key{(keys.Count == 1 ? "" : "s")}); health routes {(options.AuthHealth ? "need it too" : "are open")}");
         using ModelRepository repository = loadModels(Log);
+        using ModelControl? control = StartControl(options, repository, Log);
 
         var state = new ServerState();
-        WebApplication app = Build(options, repository, state, keys);
+        WebApplication app = Build(options, repository, state, keys, control);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStarted.Register(() =>
         {
@@ -73,6 +92,7 @@ internal static class ServerHost
             throw new StartupException($"Cannot listen: {ex.Message}", ex);
         }
 
+        control?.Dispose(); // no loads or unloads while draining
         Drain(options, repository);
         Log("stopped");
         return 0;
@@ -81,7 +101,7 @@ internal static class ServerHost
     /// <summary>After the listeners stopped: lets every batcher finish what it holds, removes the Unix socket file.</summary>
     internal static void Drain(ServerOptions options, ModelRepository repository)
     {
-        foreach (ServedModel model in repository.All)
+        foreach (ServedModel model in repository.Running())
         {
             model.Batcher.Stop(TimeSpan.FromSeconds(options.DrainTimeoutSeconds));
         }
@@ -110,11 +130,11 @@ internal static class ServerHost
             throw new StartupException("No models to serve: give --model NAME=PATH (repeatable) or --repository DIR.");
         }
 
-        return EmbeddingSources.Apply(ModelConfigs.Apply(sources, options), options);
+        return VersionSelection.Apply(EmbeddingSources.Apply(ModelConfigs.Apply(sources, options), options), options.VersionPolicy);
     }
 
     /// <summary>The host with every listener and route; <paramref name="keys"/> null serves without authentication.</summary>
-    internal static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state, ApiKeys? keys)
+    internal static WebApplication Build(ServerOptions options, ModelRepository repository, ServerState state, ApiKeys? keys, ModelControl? control = null)
     {
         ConnectionLimits.Validate(options); // here too: Kestrel reads its options only when it starts
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -212,6 +232,7 @@ internal static class ServerHost
             GrpcEndpoints.Map(app);
         }
 
+        new RepositoryApi(repository, control, options.MaxPayloadBytes).Map(app);
         new HttpApi(repository, state, options.MaxPayloadBytes).Map(app);
         return app;
     }

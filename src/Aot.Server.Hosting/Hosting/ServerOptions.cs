@@ -16,6 +16,15 @@ internal sealed record class ServerOptions
     /// <summary><c>NAME=FILE</c>: the <c>config.json</c> of a <c>--model</c> model (repository models have theirs in <c>DIR/&lt;name&gt;/</c>).</summary>
     public IReadOnlyList<string> Configs { get; init; } = [];
 
+    /// <summary>Which versions of a repository model to serve when its config.json has no <c>version_policy</c>.</summary>
+    public VersionPolicy VersionPolicy { get; init; } = VersionPolicy.Latest(1);
+
+    /// <summary>How the repository changes while serving: none (read once), poll (watch it), explicit (repository API).</summary>
+    public ModelControlMode ModelControl { get; init; } = ModelControlMode.None;
+
+    /// <summary>Seconds between two scans of the repository with <c>--model-control poll</c>.</summary>
+    public int PollSeconds { get; init; } = 5;
+
     /// <summary>
     /// The config-file keys (<see cref="ModelConfigFile.Keys"/>, <c>text.*</c> for the text ones) whose command-line flag
     /// was given: those override every model's config file. The other flags' values are only the defaults under the files.

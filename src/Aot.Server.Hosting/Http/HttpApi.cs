@@ -8,7 +8,6 @@ using Aot.Server.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.ObjectPool;
 
 namespace Aot.Server.Http;
 
@@ -22,19 +21,13 @@ internal sealed class HttpApi
     private readonly ModelRepository _repository;
     private readonly ServerState _state;
     private readonly long _maxPayloadBytes;
-    private readonly Dictionary<ServedModel, ObjectPool<HttpInferenceRequest>> _pools = [];
+    private readonly ModelRequestPools<HttpInferenceRequest> _pools = new(static (model, pool) => new HttpInferenceRequest(model, pool), capacity: 256);
 
     public HttpApi(ModelRepository repository, ServerState state, long maxPayloadBytes)
     {
         _repository = repository;
         _state = state;
         _maxPayloadBytes = maxPayloadBytes;
-        foreach (ServedModel model in repository.All)
-        {
-            ObjectPool<HttpInferenceRequest>? pool = null;
-            pool = RequestPools.Create(() => new HttpInferenceRequest(model, pool!), capacity: 256);
-            _pools[model] = pool;
-        }
     }
 
     public void Map(IEndpointRouteBuilder app)
@@ -87,60 +80,30 @@ internal sealed class HttpApi
 
     private Task ModelReadyAsync(HttpContext context)
     {
-        if (!TryFindModel(context, out ServedModel? model, out Task? notFound))
+        // A version still loading (or one that failed) is known but not ready: 503 with ready false, not 404.
+        string name = (string)context.Request.RouteValues["model"]!;
+        bool known = ModelStatusRoutes.IsKnown(_repository, name, context.Request.RouteValues["version"] as string);
+        if (!known && !TryFindModel(context, out _, out Task? notFound))
         {
             return notFound;
         }
 
-        bool ready = model!.IsReady && _state.IsReady;
+        bool ready = _repository.Find(name, context.Request.RouteValues["version"] as string) is { IsReady: true } && _state.IsReady;
         return WriteJsonAsync(context, ready ? 200 : 503, static (json, state) =>
         {
             json.WriteStartObject();
-            json.WriteString("name", state.Name);
+            json.WriteString("name", state.name);
             json.WriteBoolean("ready", state.ready);
             json.WriteEndObject();
-        }, (model.Name, ready));
+        }, (name, ready));
     }
 
-    private Task TfModelStatusAsync(HttpContext context)
-    {
-        if (!TryFindModel(context, out ServedModel? model, out Task? notFound))
-        {
-            return notFound;
-        }
-
-        bool versioned = context.Request.RouteValues.ContainsKey("version");
-        IReadOnlyList<ServedModel> versions = versioned ? [model!] : _repository.Versions(model!.Name);
-        return WriteJsonAsync(context, 200, static (json, versions) =>
-        {
-            json.WriteStartObject();
-            // The same route is OpenAI's GET /v1/models/{id}: its fields sit beside TF Serving's, so both clients read one body.
-            json.WriteString("id", versions[0].Name);
-            json.WriteString("object", "model");
-            json.WriteNumber("created", versions[0].LoadedUnixSeconds);
-            json.WriteString("owned_by", "aot");
-            json.WriteStartArray("model_version_status");
-            foreach (ServedModel version in versions)
-            {
-                json.WriteStartObject();
-                json.WriteString("version", version.VersionText);
-                json.WriteString("state", version.IsReady ? "AVAILABLE" : "LOADING");
-                json.WriteStartObject("status");
-                json.WriteString("error_code", "OK");
-                json.WriteString("error_message", "");
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }, versions);
-    }
+    private Task TfModelStatusAsync(HttpContext context) => ModelStatusRoutes.WriteTfStatusAsync(context, _repository);
 
     private Task MetricsAsync(HttpContext context)
     {
         context.Response.ContentType = PrometheusTextWriter.ContentType;
-        return context.Response.WriteAsync(PrometheusTextWriter.Write([.. _repository.All.Select(static m => m.Metrics)]));
+        return context.Response.WriteAsync(PrometheusTextWriter.Write([.. _repository.All.Select(static m => m.Metrics)], _repository.Metrics));
     }
 
     private Task KServeInferAsync(HttpContext context) => InferAsync(context, ApiKind.KServe);
@@ -156,13 +119,13 @@ internal sealed class HttpApi
     private async Task InferAsync(HttpContext context, ApiKind api)
     {
         long received = Stopwatch.GetTimestamp();
-        if (!TryFindModel(context, out ServedModel? model, out Task? notFound))
+        if (!TryFindModel(context, out ServedModel? model, out Task? notFound, lease: true))
         {
             await notFound.ConfigureAwait(false);
             return;
         }
 
-        HttpInferenceRequest request = _pools[model!].Get();
+        HttpInferenceRequest request = _pools.Rent(model!);
         request.Begin(received, context.RequestAborted);
         RequestOutcome outcome = RequestOutcome.Success;
         try
@@ -182,6 +145,7 @@ internal sealed class HttpApi
         finally
         {
             request.Release(outcome);
+            model!.EndLease();
         }
     }
 
@@ -246,11 +210,12 @@ internal sealed class HttpApi
         }
     }
 
-    private bool TryFindModel(HttpContext context, out ServedModel? model, out Task notFound)
+    /// <summary>The model the route names; with <paramref name="lease"/>, leased (the caller ends the lease).</summary>
+    private bool TryFindModel(HttpContext context, out ServedModel? model, out Task notFound, bool lease = false)
     {
         string name = (string)context.Request.RouteValues["model"]!;
         string? version = context.Request.RouteValues["version"] as string;
-        model = _repository.Find(name, version);
+        model = lease ? _repository.Lease(name, version) : _repository.Find(name, version);
         if (model is not null)
         {
             notFound = Task.CompletedTask;

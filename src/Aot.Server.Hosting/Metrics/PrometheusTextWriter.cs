@@ -12,7 +12,7 @@ internal static class PrometheusTextWriter
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Write(IReadOnlyList<ModelMetrics> models)
+    public static string Write(IReadOnlyList<ModelMetrics> models, LifecycleMetrics? lifecycle = null)
     {
         // Process-wide figures first, so a scrape's own allocations count towards the next interval, not this one.
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -62,7 +62,42 @@ internal static class PrometheusTextWriter
         WriteCounter(text, "aot_memory_releases_total", "Times a worker gave back the memory ONNX Runtime's arenas grew to, once the model was idle after a burst.", models, static m => m.MemoryReleases);
         WriteGauge(text, "aot_queue_depth", "Requests waiting in the model's queue.", models, static m => m.QueueDepth());
         WriteGauge(text, "aot_inflight_requests", "Requests admitted and not yet answered.", models, static m => m.InFlight());
+        if (lifecycle is not null)
+        {
+            WriteLifecycle(text, lifecycle);
+        }
+
         return text.ToString();
+    }
+
+    private static void WriteLifecycle(StringBuilder text, LifecycleMetrics lifecycle)
+    {
+        IReadOnlyList<LifecycleMetrics.VersionGauge> versions = lifecycle.Versions();
+        text.Append("# HELP aot_model_state Each model version's state: 1 for the state it is in, 0 for the others.\n# TYPE aot_model_state gauge\n");
+        foreach (LifecycleMetrics.VersionGauge v in versions)
+        {
+            foreach (string state in LifecycleMetrics.States)
+            {
+                text.Append("aot_model_state{").Append(Labels(v.Model, v.Version)).Append(",state=\"").Append(state).Append("\"} ")
+                    .Append(state == v.State ? '1' : '0').Append('\n');
+            }
+        }
+
+        text.Append("# HELP aot_model_load_seconds Time a served model version took to load and warm up.\n# TYPE aot_model_load_seconds gauge\n");
+        foreach (LifecycleMetrics.VersionGauge v in versions)
+        {
+            if (v.LoadSeconds is { } seconds)
+            {
+                text.Append("aot_model_load_seconds{").Append(Labels(v.Model, v.Version)).Append("} ").Append(seconds.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        text.Append("# HELP aot_model_load_failures_total Loads of a model version that failed (file, signature, warm-up, memory).\n# TYPE aot_model_load_failures_total counter\n");
+        foreach (KeyValuePair<(string Model, string Version), long> failure in lifecycle.LoadFailures())
+        {
+            text.Append("aot_model_load_failures_total{").Append(Labels(failure.Key.Model, failure.Key.Version)).Append("} ")
+                .Append(failure.Value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
     }
 
     private static void WriteGauge(StringBuilder text, string name, string help, IReadOnlyList<ModelMetrics> models, Func<ModelMetrics, int> value)
@@ -104,7 +139,9 @@ internal static class PrometheusTextWriter
         }
     }
 
-    private static string Labels(ModelMetrics m) => $"model=\"{Escape(m.Model)}\",version=\"{Escape(m.Version)}\"";
+    private static string Labels(ModelMetrics m) => Labels(m.Model, m.Version);
+
+    private static string Labels(string model, string version) => $"model=\"{Escape(model)}\",version=\"{Escape(version)}\"";
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 }

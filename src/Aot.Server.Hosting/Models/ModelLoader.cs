@@ -59,6 +59,23 @@ internal static class ModelLoader
         return new ModelRepository(loaded);
     }
 
+    /// <summary>Loads, warms up and starts one version with its own settings over <paramref name="serverWide"/> (a repository's later loads).</summary>
+    /// <exception cref="StartupException">The file, its settings, its signature or its warm-up failed; the message says which.</exception>
+    public static ServedModel LoadVersion(ModelSource source, ModelOptions serverWide, Action<string> log)
+    {
+        ModelOptions modelOptions;
+        try
+        {
+            modelOptions = source.Settings.ToModelOptions(serverWide, textModel: source.Embedding is not null);
+        }
+        catch (FormatException ex)
+        {
+            throw new StartupException($"Model '{source.Name}': {ex.Message}", ex);
+        }
+
+        return LoadOne(source, modelOptions, source.Settings.ToBatcherOptions(), log);
+    }
+
     private static ServedModel LoadOne(ModelSource source, ModelOptions modelOptions, BatcherOptions batcherOptions, Action<string> log)
     {
         long started = Stopwatch.GetTimestamp();
@@ -92,7 +109,12 @@ internal static class ModelLoader
             }
 
             var batcher = new DynamicBatcher(source.Name, signature, new GeneralModelAdapter(() => new RunnerExecutor(model.CreateRunner())), options, metrics);
-            var served = new ServedModel(source.Name, source.Version, model, signature, batcher, metrics) { Settings = source.Settings with { MaxBatch = options.MaxBatchRows, PadSequences = options.PadSequences, MaxBatchTokens = options.MaxBatchTokens } };
+            var served = new ServedModel(source.Name, source.Version, model, signature, batcher, metrics)
+            {
+                Settings = source.Settings with { MaxBatch = options.MaxBatchRows, PadSequences = options.PadSequences, MaxBatchTokens = options.MaxBatchTokens },
+                Fingerprint = SourceFingerprint.Of(source),
+                SourcePath = source.Path,
+            };
             if (text is not null)
             {
                 served.Embeddings = new EmbeddingEndpoint(served, text, source.Embedding!);
@@ -109,12 +131,15 @@ internal static class ModelLoader
                 }
                 catch (Exception ex)
                 {
-                    // Zeros are not valid input for every model (indices, lengths); serving still works.
-                    log($"warning: warm-up run of '{source.Name}' failed (the model is served anyway): {ex.Message}");
+                    // A version that cannot run its own warm-up is not served; a model whose inputs cannot be zeros sets "warmup": false.
+                    batcher.Dispose();
+                    served.Embeddings?.Dispose();
+                    throw new StartupException($"Model '{source.Name}' v{source.Version} ({source.Path}): warm-up failed, the version is not served: {ex.Message} (\"warmup\": false in its config.json skips it).", ex);
                 }
             }
 
             batcher.Start();
+            served.LoadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             served.IsReady = true;
             log($"loaded '{source.Name}' v{source.Version} from {source.Path} on {model.Device} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms; " +
                 (signature.IsBatchable ? $"batching up to {options.MaxBatchRows} rows" : "not batchable (no symbolic dimension 0): one request at a time") +

@@ -52,7 +52,7 @@ internal sealed record class ModelSettings
 
     public bool InlineLoneRequests { get; init; } = true;
 
-    /// <summary>Stored and shown, not acted on yet: see <see cref="Models.VersionPolicy"/>.</summary>
+    /// <summary>Which version folders serve (null: <c>--version-policy</c>); see <see cref="Models.VersionSelection"/>.</summary>
     public VersionPolicy? VersionPolicy { get; init; }
 
     public BatcherOptions ToBatcherOptions() => new()

@@ -54,29 +54,9 @@ internal sealed record class ModelSource(string Name, long Version, string Path)
         }
 
         var sources = new List<ModelSource>();
-        foreach (string modelDir in Directory.EnumerateDirectories(repository).Order(StringComparer.Ordinal))
+        foreach (string name in ModelNames(repository))
         {
-            string name = System.IO.Path.GetFileName(modelDir);
-            if (!IsValidName(name))
-            {
-                continue;
-            }
-
-            string configFile = System.IO.Path.Combine(modelDir, ModelConfigFile.FileName);
-            string? config = File.Exists(configFile) ? System.IO.Path.GetFullPath(configFile) : null;
-
-            foreach (string versionDir in Directory.EnumerateDirectories(modelDir))
-            {
-                if (!long.TryParse(System.IO.Path.GetFileName(versionDir), NumberStyles.None, CultureInfo.InvariantCulture, out long version) || version <= 0)
-                {
-                    continue;
-                }
-
-                string file = System.IO.Path.Combine(versionDir, "model.onnx");
-                RequireFile(file, $"--repository model '{name}' version {version}");
-                string fullPath = System.IO.Path.GetFullPath(file);
-                sources.Add(new ModelSource(name, version, fullPath) { Embedding = EmbeddingSource.FindSidecar(fullPath), ConfigFile = config });
-            }
+            sources.AddRange(ScanModel(repository, name, skipIncomplete: false));
         }
 
         if (sources.Count == 0)
@@ -87,7 +67,51 @@ internal sealed record class ModelSource(string Name, long Version, string Path)
         return sources;
     }
 
-    private static bool IsValidName(string name) =>
+    /// <summary>The model folders of a repository (names that are valid model names), in ordinal order.</summary>
+    public static IEnumerable<string> ModelNames(string repository) =>
+        Directory.EnumerateDirectories(repository).Select(System.IO.Path.GetFileName).OfType<string>().Where(IsValidName).Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The versions of model <paramref name="name"/> in <paramref name="repository"/> (empty when its folder is gone). A
+    /// version folder without <c>model.onnx</c> is an error, or skipped with <paramref name="skipIncomplete"/> (a folder
+    /// still being copied in while the server polls).
+    /// </summary>
+    public static IReadOnlyList<ModelSource> ScanModel(string repository, string name, bool skipIncomplete)
+    {
+        string modelDir = System.IO.Path.Combine(repository, name);
+        if (!Directory.Exists(modelDir))
+        {
+            return [];
+        }
+
+        string configFile = System.IO.Path.Combine(modelDir, ModelConfigFile.FileName);
+        string? config = File.Exists(configFile) ? System.IO.Path.GetFullPath(configFile) : null;
+        var sources = new List<ModelSource>();
+        foreach (string versionDir in Directory.EnumerateDirectories(modelDir))
+        {
+            if (!long.TryParse(System.IO.Path.GetFileName(versionDir), NumberStyles.None, CultureInfo.InvariantCulture, out long version) || version <= 0)
+            {
+                continue;
+            }
+
+            string file = System.IO.Path.Combine(versionDir, "model.onnx");
+            if (skipIncomplete && !File.Exists(file))
+            {
+                continue;
+            }
+
+            RequireFile(file, $"--repository model '{name}' version {version}");
+            string fullPath = System.IO.Path.GetFullPath(file);
+            sources.Add(new ModelSource(name, version, fullPath) { Embedding = EmbeddingSource.FindSidecar(fullPath), ConfigFile = config });
+        }
+
+        return sources;
+    }
+
+    /// <summary>Letters, digits, '_', '-' and '.', but not a name made of dots only ('.', '..': folders that are not a model's).</summary>
+    public static bool IsValidName(string name) => IsValidNameCharacters(name) && name.Any(static c => c != '.');
+
+    private static bool IsValidNameCharacters(string name) =>
         name.Length > 0 && name.Length <= 256 && name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     private static void RequireFile(string path, string what)

@@ -2,8 +2,8 @@ namespace Aot.Server.Models;
 
 /// <summary>
 /// Which versions of a model to serve (Triton's <c>version_policy</c>): the <c>latest</c> N, <c>all</c>, or <c>specific</c>
-/// ones. Parsed, validated and stored from a model's <c>config.json</c> and shown on its config route; the server does not
-/// act on it yet (every version found is served): the model lifecycle work uses it.
+/// ones, from a model's <c>config.json</c> or <c>--version-policy</c>; <see cref="VersionSelection"/> applies it to the
+/// version folders found (docs/models.md).
 /// </summary>
 internal sealed record class VersionPolicy(VersionPolicyKind Kind, int LatestCount, IReadOnlyList<long> Versions)
 {

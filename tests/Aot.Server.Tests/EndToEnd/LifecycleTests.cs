@@ -92,7 +92,7 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task Repository_serves_the_highest_version_by_default_and_others_by_number()
+    public async Task Repository_with_version_policy_all_serves_the_highest_version_by_default_and_others_by_number()
     {
         string repository = Path.Combine(Path.GetTempPath(), $"aot-repo-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(repository, "tiny", "1"));
@@ -101,7 +101,7 @@ public sealed class LifecycleTests
         File.Copy(TestModels.Tiny, Path.Combine(repository, "tiny", "3", "model.onnx"));
         try
         {
-            await using ServerProcess server = await ServerProcess.StartAsync(RepoPaths.BuiltServer, ["--repository", repository]);
+            await using ServerProcess server = await ServerProcess.StartAsync(RepoPaths.BuiltServer, ["--repository", repository, "--version-policy", "all"]);
             string metadata = await server.Http.GetStringAsync("/v2/models/tiny");
             Assert.Contains("\"versions\":[\"3\",\"1\"]", metadata);
             string body = $$"""{"inputs":[{"name":"x","shape":[1,16],"datatype":"FP32","data":[{{string.Join(",", Enumerable.Repeat(1, 16))}}]}]}""";
