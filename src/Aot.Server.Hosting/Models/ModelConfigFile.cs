@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Unicode;
 using System.Text.Json;
 using Aot.Embeddings.Pooling;
 using Aot.Runtime;
@@ -61,13 +58,6 @@ internal static class ModelConfigFile
     /// <summary>Checks the JSON document <paramref name="utf8"/>; <paramref name="path"/> names it in errors and resolves relative paths.</summary>
     public static ModelConfig Parse(ReadOnlySpan<byte> utf8, string path)
     {
-        // JsonDocument checks UTF-8 only where a value is read as a string, and then throws an InvalidOperationException
-        // that names neither the file nor the place (found by fuzzing: docs/fuzzing.md).
-        if (!Utf8.IsValid(utf8))
-        {
-            throw new StartupException($"Config file '{path}' is not valid UTF-8: byte {FirstInvalidUtf8(utf8)} starts no UTF-8 character.");
-        }
-
         JsonDocument document;
         try
         {
@@ -81,20 +71,39 @@ internal static class ModelConfigFile
 
         using (document)
         {
+            RequireValidStrings(utf8, path);
             var reader = new Reader(path);
             return reader.ReadRoot(document.RootElement);
         }
     }
 
-    private static int FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// Refuses a string or key that is not valid text: bytes that are not UTF-8, or an escaped lone surrogate
+    /// (<c>\ud800</c>). JsonDocument checks neither until the value is read, and then throws an InvalidOperationException
+    /// that names neither the file nor the place (found by fuzzing: docs/fuzzing.md).
+    /// </summary>
+    private static void RequireValidStrings(ReadOnlySpan<byte> utf8, string path)
     {
-        int offset = 0;
-        while (Rune.DecodeFromUtf8(utf8[offset..], out _, out int consumed) == OperationStatus.Done)
+        var reader = new Utf8JsonReader(utf8);
+        while (reader.Read())
         {
-            offset += consumed;
-        }
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+            {
+                continue;
+            }
 
-        return offset;
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException ex)
+            {
+                int start = (int)reader.TokenStartIndex;
+                int line = utf8[..start].Count((byte)'\n') + 1;
+                int column = start - utf8[..start].LastIndexOf((byte)'\n');
+                throw new StartupException($"Config file '{path}' has a string that is not valid text at line {line}, column {column}: {ex.Message}", ex);
+            }
+        }
     }
 
     private static string FirstSentence(string message)

@@ -141,15 +141,19 @@ public sealed class ModelConfigFileTests : IDisposable
         Assert.Contains(detail, message, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Found by fuzzing (tests/fuzz/regressions/model-config): a byte that is not UTF-8 inside a string value.</summary>
+    /// <summary>
+    /// Found by fuzzing (tests/fuzz/regressions/model-config): a string or key whose bytes are not UTF-8, or that escapes
+    /// half a surrogate pair, made JsonDocument throw an InvalidOperationException naming neither the file nor the place.
+    /// </summary>
     [Theory]
-    [InlineData(new byte[] { 0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x7B, 0x22, 0x70, 0x72, 0x6F, 0x6D, 0x70, 0x74, 0x73, 0x22, 0x3A, 0x7B, 0x22, 0x71, 0x22, 0x3A, 0x22, 0xFC, 0x22, 0x7D, 0x7D, 0x7D }, 25)] // {"text":{"prompts":{"q":"\xFC"}}}
-    [InlineData(new byte[] { 0x7B, 0x22, 0x64, 0x65, 0x76, 0x69, 0x63, 0x65, 0x22, 0x3A, 0x22, 0x63, 0x70, 0x75, 0xC3, 0x22, 0x7D }, 14)] // {"device":"cpu\xC3"} (a cut-off character)
-    public void A_file_that_is_not_UTF8_is_refused_naming_the_byte(byte[] bytes, int offset)
+    [InlineData(new byte[] { 0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x7B, 0x22, 0x70, 0x72, 0x6F, 0x6D, 0x70, 0x74, 0x73, 0x22, 0x3A, 0x7B, 0x22, 0x71, 0x22, 0x3A, 0x22, 0xFC, 0x22, 0x7D, 0x7D, 0x7D }, 1, 25, "Cannot transcode invalid UTF-8 JSON text to UTF-16 string.")] // {"text":{"prompts":{"q":"\xFC"}}}
+    [InlineData(new byte[] { 0x7B, 0x0A, 0x22, 0x64, 0x65, 0x76, 0x69, 0x63, 0x65, 0x22, 0x3A, 0x22, 0x63, 0x70, 0x75, 0xC3, 0x22, 0x7D }, 2, 10, "Cannot transcode invalid UTF-8 JSON text to UTF-16 string.")] // {\n"device":"cpu\xC3"} (a cut-off character)
+    [InlineData(new byte[] { 0x7B, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3A, 0x7B, 0x22, 0x5C, 0x75, 0x64, 0x38, 0x30, 0x30, 0x22, 0x3A, 0x31, 0x7D, 0x7D }, 1, 10, "Cannot read incomplete UTF-16 JSON text as string with missing low surrogate.")] // {"text":{"\ud800":1}}
+    public void A_string_that_is_not_text_is_refused_naming_where(byte[] bytes, int line, int column, string problem)
     {
         string path = Path.Combine(_folder, "config.json");
         File.WriteAllBytes(path, bytes);
-        Assert.Equal($"Config file '{path}' is not valid UTF-8: byte {offset} starts no UTF-8 character.", Refusal(path));
+        Assert.Equal($"Config file '{path}' has a string that is not valid text at line {line}, column {column}: {problem}", Refusal(path));
     }
 
     [Fact]
