@@ -65,6 +65,11 @@ internal sealed partial class BinaryConnection
         using CancellationTokenRegistration stop = closeRequested.Register(static state => ((PipeReader)state!).CancelPendingRead(), input);
         using var deadline = new FrameDeadline(_protocol.FrameTimeout);
         ulong partialFrameId = 0;
+        if (!_authenticated)
+        {
+            // The Authenticate frame is due within the timeout of connecting: idle connections without a key hold no slot.
+            deadline.Start();
+        }
         try
         {
             while (true)
@@ -76,8 +81,10 @@ internal sealed partial class BinaryConnection
                 }
                 catch (OperationCanceledException) when (deadline.Expired)
                 {
-                    WriteError(partialFrameId, ErrorCode.BadRequest,
-                        $"The frame was not complete {deadline.Timeout.TotalSeconds:0.#} s after its first byte (--frame-timeout-s); closing the connection.");
+                    string seconds = deadline.Timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+                    WriteError(partialFrameId, _authenticated ? ErrorCode.BadRequest : ErrorCode.Unauthenticated, _authenticated
+                        ? $"The frame was not complete {seconds} s after its first byte (--frame-timeout-s); closing the connection."
+                        : $"No Authenticate frame within {seconds} s of connecting (--frame-timeout-s); closing the connection.");
                     _requests.ClientGone();
                     break;
                 }
@@ -98,7 +105,7 @@ internal sealed partial class BinaryConnection
                 // Bytes of a frame left over (or a refused frame still being skipped): its clock runs until it is whole.
                 // A frame that completed in this read ends its clock, so the next one's counts from its own first bytes.
                 ReadOnlySequence<byte> partial = buffer.Slice(consumed);
-                if (!_parser.IsSkipping && (partial.IsEmpty || partial.Length < buffer.Length))
+                if (_authenticated && !_parser.IsSkipping && (partial.IsEmpty || partial.Length < buffer.Length))
                 {
                     deadline.Stop();
                 }
