@@ -93,7 +93,7 @@ internal sealed class ModelLifecycle
                 continue;
             }
 
-            if (!retryFailed && _repository.Status(name, source.Version) is { State: ModelVersionState.Unavailable, Reason.Length: > 0 } known && known.Fingerprint == fingerprint)
+            if (!retryFailed && _repository.Status(name, source.Version) is { LoadFailed: true } known && known.Fingerprint == fingerprint)
             {
                 failures.Add(known); // still the same broken files: not retried every poll
                 continue;
@@ -175,7 +175,7 @@ internal sealed class ModelLifecycle
             reason = ex.Message;
         }
 
-        var status = new ModelVersionStatus(source.Name, source.Version, ModelVersionState.Unavailable, reason) { Fingerprint = fingerprint };
+        var status = new ModelVersionStatus(source.Name, source.Version, ModelVersionState.Unavailable, reason) { Fingerprint = fingerprint, LoadFailed = true };
         _repository.SetStatus(status);
         _repository.Metrics.RecordLoadFailure(source.Name, version);
         _log($"error: model '{source.Name}' v{version} ({source.Path}) is not served: {reason}");
