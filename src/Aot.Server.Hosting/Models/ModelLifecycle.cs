@@ -189,7 +189,13 @@ internal sealed class ModelLifecycle
     private void Free(ServedModel model, string? reason)
     {
         model.Retire();
-        _repository.SetStatus(new ModelVersionStatus(model.Name, model.Version, ModelVersionState.Unloading, "") { Fingerprint = model.Fingerprint });
+        // A version reloaded in place (changed files) keeps its index entry: the new copy serves while the old drains.
+        bool replaced = _repository.Find(model.Name, model.VersionText) is not null;
+        if (!replaced)
+        {
+            _repository.SetStatus(new ModelVersionStatus(model.Name, model.Version, ModelVersionState.Unloading, "") { Fingerprint = model.Fingerprint });
+        }
+
         long started = Stopwatch.GetTimestamp();
         while (!model.IsDrained && Stopwatch.GetElapsedTime(started) < _drainTimeout)
         {
@@ -199,20 +205,16 @@ internal sealed class ModelLifecycle
         model.Batcher.Stop(_drainTimeout);
         model.Dispose();
         _repository.Freed(model);
-        if (reason is not null)
+        if (!replaced && reason is not null)
         {
             _repository.SetStatus(new ModelVersionStatus(model.Name, model.Version, ModelVersionState.Unavailable, reason) { Fingerprint = model.Fingerprint });
         }
-        else if (_repository.Find(model.Name, model.VersionText) is { } replacement)
-        {
-            _repository.SetStatus(new ModelVersionStatus(model.Name, model.Version, ModelVersionState.Ready, "") { Fingerprint = replacement.Fingerprint });
-        }
-        else
+        else if (!replaced)
         {
             _repository.RemoveStatus(model.Name, model.Version);
         }
 
         _afterFree();
-        _log($"unloaded '{model.Name}' v{model.VersionText} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms of draining");
+        _log($"{(replaced ? "replaced" : "unloaded")} '{model.Name}' v{model.VersionText} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms of draining");
     }
 }

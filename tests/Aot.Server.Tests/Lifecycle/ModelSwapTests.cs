@@ -112,6 +112,27 @@ public sealed class ModelSwapTests
         Assert.Contains("\"version\":\"3\",\"state\":\"END\"", status);
     }
 
+    [Fact]
+    public async Task A_changed_config_json_reloads_the_model_with_its_new_settings()
+    {
+        using var repository = new VersionedRepository();
+        repository.Drop(1);
+        await using InProcessServer server = await InProcessServer.StartAsync(
+            ["--repository", repository.Root, "--model-control", "poll", "--poll-secs", "1", "--threads", "1"], _ => { });
+        using HttpClient http = Http(server);
+        Assert.Equal(32, (int)JsonNode.Parse(await http.GetStringAsync("/v2/models/add/config"))!["max_batch"]!);
+
+        File.WriteAllText(Path.Combine(repository.Root, VersionedRepository.Model, "config.json"), """{"max_batch": 2}""");
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // against a hang only
+        while ((int)JsonNode.Parse(await http.GetStringAsync("/v2/models/add/config"))!["max_batch"]! != 2)
+        {
+            await Task.Delay(50, guard.Token);
+        }
+
+        JsonNode entry = Assert.Single(await IndexAsync(server))!;
+        Assert.Equal("READY", (string?)entry["state"]);
+    }
+
     /// <summary>Version 1 in the repository, a server over it with <paramref name="control"/>, and the 16 clients already answered by version 1.</summary>
     private static async Task<(InProcessServer Server, SteadyLoad Load)> StartUnderLoadAsync(VersionedRepository repository, string control)
     {
