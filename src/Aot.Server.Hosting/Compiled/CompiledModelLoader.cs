@@ -66,7 +66,7 @@ internal static class CompiledModelLoader
 
         // The text options (--tokenizer, --pooling, --prompt, limits) apply to compiled-in and runtime-loaded models alike.
         var compiledSources = compiled.Select(m => TextSource(m, paths.GetValueOrDefault(m.Name))).ToList();
-        IReadOnlyList<ModelSource> withText = EmbeddingSources.Apply([.. compiledSources, .. ModelConfigs.Apply(runtimeSources, options)], options);
+        IReadOnlyList<ModelSource> withText = EmbeddingSources.Apply([.. compiledSources, .. VersionSelection.Apply(ModelConfigs.Apply(runtimeSources, options), options.VersionPolicy)], options);
         ModelOptions modelOptions = options.ToModelOptions(log);
         BatcherOptions batcherOptions = options.ToBatcherOptions();
         var loaded = new List<ServedModel>();

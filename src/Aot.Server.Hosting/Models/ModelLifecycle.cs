@@ -93,7 +93,7 @@ internal sealed class ModelLifecycle
                 continue;
             }
 
-            if (!retryFailed && _repository.Status(name, source.Version) is { State: ModelVersionState.Unavailable, Reason.Length: > 0 } known && known.Fingerprint == fingerprint)
+            if (!retryFailed && _repository.Status(name, source.Version) is { LoadFailed: true } known && known.Fingerprint == fingerprint)
             {
                 failures.Add(known); // still the same broken files: not retried every poll
                 continue;
@@ -175,7 +175,7 @@ internal sealed class ModelLifecycle
             reason = ex.Message;
         }
 
-        var status = new ModelVersionStatus(source.Name, source.Version, ModelVersionState.Unavailable, reason) { Fingerprint = fingerprint };
+        var status = new ModelVersionStatus(source.Name, source.Version, ModelVersionState.Unavailable, reason) { Fingerprint = fingerprint, LoadFailed = true };
         _repository.SetStatus(status);
         _repository.Metrics.RecordLoadFailure(source.Name, version);
         _log($"error: model '{source.Name}' v{version} ({source.Path}) is not served: {reason}");
@@ -189,7 +189,13 @@ internal sealed class ModelLifecycle
     private void Free(ServedModel model, string? reason)
     {
         model.Retire();
-        _repository.SetStatus(new ModelVersionStatus(model.Name, model.Version, ModelVersionState.Unloading, "") { Fingerprint = model.Fingerprint });
+        // A version reloaded in place (changed files) keeps its index entry: the new copy serves while the old drains.
+        bool replaced = _repository.Find(model.Name, model.VersionText) is not null;
+        if (!replaced)
+        {
+            _repository.SetStatus(new ModelVersionStatus(model.Name, model.Version, ModelVersionState.Unloading, "") { Fingerprint = model.Fingerprint });
+        }
+
         long started = Stopwatch.GetTimestamp();
         while (!model.IsDrained && Stopwatch.GetElapsedTime(started) < _drainTimeout)
         {
@@ -199,20 +205,16 @@ internal sealed class ModelLifecycle
         model.Batcher.Stop(_drainTimeout);
         model.Dispose();
         _repository.Freed(model);
-        if (reason is not null)
+        if (!replaced && reason is not null)
         {
             _repository.SetStatus(new ModelVersionStatus(model.Name, model.Version, ModelVersionState.Unavailable, reason) { Fingerprint = model.Fingerprint });
         }
-        else if (_repository.Find(model.Name, model.VersionText) is { } replacement)
-        {
-            _repository.SetStatus(new ModelVersionStatus(model.Name, model.Version, ModelVersionState.Ready, "") { Fingerprint = replacement.Fingerprint });
-        }
-        else
+        else if (!replaced)
         {
             _repository.RemoveStatus(model.Name, model.Version);
         }
 
         _afterFree();
-        _log($"unloaded '{model.Name}' v{model.VersionText} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms of draining");
+        _log($"{(replaced ? "replaced" : "unloaded")} '{model.Name}' v{model.VersionText} after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms of draining");
     }
 }

@@ -116,7 +116,7 @@ internal sealed class ModelRepository : IDisposable
         RepositorySnapshot current = _current;
         if (!string.IsNullOrEmpty(version) && current.Find(name, null) is not null)
         {
-            return $"Model '{name}' has no version '{version}' ready; it has {string.Join(", ", current.Versions(name).Select(static m => m.VersionText))}.";
+            return $"Model '{name}' has no version '{version}'; it has {string.Join(", ", current.Versions(name).Select(static m => m.VersionText))}.";
         }
 
         ModelVersionStatus[] known = [.. Statuses().Where(s => s.Name == name && s.State != ModelVersionState.Ready)];

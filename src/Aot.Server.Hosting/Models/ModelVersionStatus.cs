@@ -9,5 +9,8 @@ internal sealed record class ModelVersionStatus(string Name, long Version, Model
     /// <summary>The file fingerprint of the source this state is about (<see cref="SourceFingerprint"/>); empty when none.</summary>
     public string Fingerprint { get; init; } = "";
 
+    /// <summary>A load of these files failed (not an unload): a poll does not retry it until they change.</summary>
+    public bool LoadFailed { get; init; }
+
     public string VersionText => Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -14,18 +14,22 @@ public sealed class ModelSwapTests
     private static readonly string[] Common = ["--threads", "1", "--max-batch", "8", "--release-memory-after-idle-ms", "0"];
 
     [Fact]
-    public async Task Ten_swaps_by_dropping_folders_into_a_polled_repository_fail_no_request()
+    public async Task Ten_swaps_and_a_rollback_by_dropping_and_removing_folders_in_a_polled_repository_fail_no_request()
     {
         using var repository = new VersionedRepository();
         (InProcessServer server, SteadyLoad load) = await StartUnderLoadAsync(repository, "poll");
         await using InProcessServer _ = server;
         try
         {
-            for (long version = 2; version <= 11; version++)
+            for (long version = 2; version <= 12; version++)
             {
                 repository.Drop(version);
                 await load.WaitForVersionAsync(version);
             }
+
+            // Rollback: removing the newest folder brings the one before back (loaded again, then swapped in).
+            repository.Remove(12);
+            await load.WaitForVersionAsync(11);
         }
         finally
         {
@@ -36,6 +40,7 @@ public sealed class ModelSwapTests
         JsonArray index = await IndexAsync(server);
         Assert.Equal("11", Assert.Single(index, e => (string?)e!["state"] == "READY")!["version"]!.ToString());
         Assert.All(index.Where(e => (string?)e!["version"] != "11"), e => Assert.Equal("UNAVAILABLE", (string?)e!["state"]));
+        Assert.DoesNotContain(index, e => (string?)e!["version"] == "12");
     }
 
     [Fact]
@@ -105,6 +110,27 @@ public sealed class ModelSwapTests
         string status = await http.GetStringAsync("/v1/models/add");
         Assert.Contains("\"version\":\"1\",\"state\":\"AVAILABLE\"", status);
         Assert.Contains("\"version\":\"3\",\"state\":\"END\"", status);
+    }
+
+    [Fact]
+    public async Task A_changed_config_json_reloads_the_model_with_its_new_settings()
+    {
+        using var repository = new VersionedRepository();
+        repository.Drop(1);
+        await using InProcessServer server = await InProcessServer.StartAsync(
+            ["--repository", repository.Root, "--model-control", "poll", "--poll-secs", "1", "--threads", "1"], _ => { });
+        using HttpClient http = Http(server);
+        Assert.Equal(32, (int)JsonNode.Parse(await http.GetStringAsync("/v2/models/add/config"))!["max_batch"]!);
+
+        File.WriteAllText(Path.Combine(repository.Root, VersionedRepository.Model, "config.json"), """{"max_batch": 2}""");
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // against a hang only
+        while ((int)JsonNode.Parse(await http.GetStringAsync("/v2/models/add/config"))!["max_batch"]! != 2)
+        {
+            await Task.Delay(50, guard.Token);
+        }
+
+        JsonNode entry = Assert.Single(await IndexAsync(server))!;
+        Assert.Equal("READY", (string?)entry["state"]);
     }
 
     /// <summary>Version 1 in the repository, a server over it with <paramref name="control"/>, and the 16 clients already answered by version 1.</summary>
