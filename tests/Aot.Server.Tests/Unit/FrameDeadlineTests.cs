@@ -75,9 +75,7 @@ public sealed class FrameDeadlineTests : IDisposable
     [Fact]
     public async Task With_keys_a_connection_that_sends_nothing_is_closed_with_an_auth_error()
     {
-        string keyFile = Path.Combine(_folder, "keys");
-        File.WriteAllText(keyFile, "the-key\n");
-        Connect(ApiKeys.Load(keyFile));
+        ConnectWithKey("the-key");
 
         (FrameHeader header, byte[] payload) = await ReadFrameAsync();
         Assert.Equal(FrameType.Error, header.Type);
@@ -90,9 +88,7 @@ public sealed class FrameDeadlineTests : IDisposable
     [Fact]
     public async Task With_keys_an_authenticated_connection_may_then_stay_idle()
     {
-        string keyFile = Path.Combine(_folder, "keys");
-        File.WriteAllText(keyFile, "the-key\n");
-        Connect(ApiKeys.Load(keyFile));
+        ConnectWithKey("the-key");
         byte[] key = Encoding.UTF8.GetBytes("the-key");
         byte[] authenticate = new byte[FrameHeader.Size + key.Length];
         new FrameHeader((uint)key.Length, FrameType.Authenticate, 5).Write(authenticate);
@@ -105,6 +101,13 @@ public sealed class FrameDeadlineTests : IDisposable
         (FrameHeader pong, _) = await ReadFrameAsync();
         Assert.Equal(FrameType.Pong, pong.Type);
         Assert.Equal(6UL, pong.RequestId);
+    }
+
+    private void ConnectWithKey(string key)
+    {
+        string keyFile = Path.Combine(_folder, "keys");
+        File.WriteAllText(keyFile, key + "\n");
+        Connect(ApiKeys.Load(keyFile));
     }
 
     private void Connect(ApiKeys? keys)
