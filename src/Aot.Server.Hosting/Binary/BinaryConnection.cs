@@ -134,7 +134,15 @@ internal sealed partial class BinaryConnection
             _requests.ClientGone();
         }
 
-        await _requests.DrainAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        try
+        {
+            await _requests.DrainAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Requests still running a minute on: close anyway so the connection is released; their answers, if they
+            // ever come, find the output closed and are dropped (each request is still released and counted).
+        }
 
         Output.Close();
         await input.CompleteAsync().ConfigureAwait(false);
