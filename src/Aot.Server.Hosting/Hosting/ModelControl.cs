@@ -25,7 +25,7 @@ internal sealed class ModelControl : IDisposable
         _repositoryPath = Path.GetFullPath(options.Repository ?? throw new StartupException($"--model-control {options.ModelControl.ToString().ToLowerInvariant()} needs --repository DIR."));
         _log = log;
         ModelOptions serverWide = options.ToModelOptions(log);
-        Lifecycle = new ModelLifecycle(repository, source => ModelLoader.LoadVersion(source, serverWide, log), log,
+        Lifecycle = new ModelLifecycle(repository, source => LoadVersion(source, serverWide, log), log,
             TimeSpan.FromSeconds(options.DrainTimeoutSeconds), ReturnFreedMemory);
     }
 
@@ -41,6 +41,21 @@ internal sealed class ModelControl : IDisposable
         {
             _poller = new Thread(PollLoop) { IsBackground = true, Name = "aot-repository-poll" };
             _poller.Start();
+        }
+    }
+
+    private static ServedModel LoadVersion(ModelSource source, ModelOptions serverWide, Action<string> log)
+    {
+        ServedModel model = ModelLoader.LoadVersion(source, serverWide, log);
+        try
+        {
+            ServerHost.RunWarmupFile(model, log);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
     }
 

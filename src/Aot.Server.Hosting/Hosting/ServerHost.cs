@@ -32,10 +32,37 @@ internal static class ServerHost
     /// The models of <c>aot serve</c>: <c>--model</c> and <c>--repository</c>, each with its own settings. With a model
     /// control mode the repository's models are left to <see cref="StartControl"/>, which isolates their failures.
     /// </summary>
-    internal static ModelRepository LoadModels(ServerOptions options, Action<string> log) =>
-        options.ModelControl == ModelControlMode.None || options.Repository is null
+    internal static ModelRepository LoadModels(ServerOptions options, Action<string> log)
+    {
+        ModelRepository repository = options.ModelControl == ModelControlMode.None || options.Repository is null
             ? ModelLoader.Load(DiscoverModels(options), options.ToModelOptions(log), log)
             : options.Models.Count == 0 ? new ModelRepository([]) : ModelLoader.Load(DiscoverModels(options with { Repository = null }), options.ToModelOptions(log), log);
+        try
+        {
+            foreach (ServedModel model in repository.All)
+            {
+                RunWarmupFile(model, log);
+            }
+        }
+        catch
+        {
+            repository.Dispose();
+            throw;
+        }
+
+        return repository;
+    }
+
+    /// <summary>Runs a version's <c>warmup.json</c> (docs/models.md) before it is served.</summary>
+    /// <exception cref="StartupException">A warm-up request failed (the caller frees the version).</exception>
+    internal static void RunWarmupFile(ServedModel model, Action<string> log)
+    {
+        int requests = WarmupFile.RunIfPresent(model);
+        if (requests > 0)
+        {
+            log($"warmed '{model.Name}' v{model.VersionText} with {requests} request(s) of its {WarmupFile.FileName}");
+        }
+    }
 
     /// <summary>With <c>--model-control poll|explicit</c>: loads the repository's models (a failed version is reported, not fatal) and starts watching it.</summary>
     internal static ModelControl? StartControl(ServerOptions options, ModelRepository repository, Action<string> log)

@@ -133,6 +133,29 @@ public sealed class ModelSwapTests
         Assert.Equal("READY", (string?)entry["state"]);
     }
 
+    [Fact]
+    public async Task A_version_whose_warmup_file_fails_is_not_served_and_one_whose_file_runs_is()
+    {
+        using var repository = new VersionedRepository();
+        repository.Drop(1);
+        File.WriteAllText(Path.Combine(repository.VersionFolder(1), "warmup.json"),
+            """[{"inputs":[{"name":"x","shape":[2,4],"datatype":"FP32","data":[1,2,3,4,5,6,7,8]}]}]""");
+        await using InProcessServer server = await InProcessServer.StartAsync(
+            ["--repository", repository.Root, "--model-control", "explicit", "--threads", "1"], _ => { });
+        Assert.Equal("READY", (string?)Assert.Single(await IndexAsync(server))!["state"]);
+
+        repository.Drop(2);
+        File.WriteAllText(Path.Combine(repository.VersionFolder(2), "warmup.json"),
+            """{"inputs":[{"name":"not_x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}""");
+        using HttpClient http = Http(server);
+        using HttpResponseMessage load = await http.PostAsync("/v2/repository/models/add/load", null);
+        Assert.Equal(HttpStatusCode.BadRequest, load.StatusCode);
+        Assert.Contains("warm-up request 0 of", await load.Content.ReadAsStringAsync());
+        JsonArray index = await IndexAsync(server);
+        Assert.Contains("not_x", (string?)index.Single(e => (string?)e!["version"] == "2")!["reason"]);
+        Assert.Equal("READY", (string?)index.Single(e => (string?)e!["version"] == "1")!["state"]); // still serving
+    }
+
     /// <summary>Version 1 in the repository, a server over it with <paramref name="control"/>, and the 16 clients already answered by version 1.</summary>
     private static async Task<(InProcessServer Server, SteadyLoad Load)> StartUnderLoadAsync(VersionedRepository repository, string control)
     {
