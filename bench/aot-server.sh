@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the aot server for the bench scripts (bench/run.sh, bench/soak.sh) and prints its path on stdout:
+# Builds the aot server for the bench scripts (run.sh, soak.sh, lifecycle.sh, tune-check.sh) and prints its path on stdout:
 #   bash bench/aot-server.sh          the native-AOT publish, what users deploy (artifacts/bench/aot-native/aot)
 #   bash bench/aot-server.sh --jit    the JIT build (seconds when CI already built the solution; src/Aot.Server/bin)
 set -euo pipefail

@@ -28,8 +28,7 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 
 if [[ -z "$aot" ]]; then
   step "publish the native aot binary"
-  dotnet publish src/Aot.Server -c Release -o /tmp/aot-lifecycle-bench -v quiet -nologo
-  aot=/tmp/aot-lifecycle-bench/aot
+  aot=$(bash bench/aot-server.sh)
 fi
 models() { dotnet run --project models/Aot.Models.Cli -c Release -- path "$@"; }
 resnet=$(models resnet50)

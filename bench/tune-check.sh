@@ -29,8 +29,7 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 
 if [[ -z "$aot" ]]; then
   step "publish (native AOT): aot -> artifacts/bench/aot-native"
-  dotnet publish src/Aot.Server -c Release -o artifacts/bench/aot-native -v quiet -nologo
-  aot="$PWD/artifacts/bench/aot-native/aot"
+  aot=$(bash bench/aot-server.sh)
 fi
 models() { dotnet run --project models/Aot.Models.Cli -c Release -- path "$@"; }
 

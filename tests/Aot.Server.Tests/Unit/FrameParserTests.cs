@@ -1,3 +1,4 @@
+using Aot.Fuzz;
 using Aot.Client.Protocol;
 using System.Buffers;
 using Aot.Client;
@@ -61,7 +62,7 @@ public class FrameParserTests
             var first = ParseAll(parser, new ReadOnlySequence<byte>(frame, 0, split), out long consumed);
             Assert.Empty(first);
             Assert.Equal(0, consumed);
-            var whole = ParseAll(parser, TwoSegments(frame, split), out consumed);
+            var whole = ParseAll(parser, Segments.SplitAt(frame, split), out consumed);
             Assert.Single(whole);
             Assert.Equal(42UL, whole[0].Header.RequestId);
             Assert.Equal(frame.AsSpan(FrameHeader.Size).ToArray(), whole[0].Payload);
@@ -109,28 +110,5 @@ public class FrameParserTests
         var frames = ParseAll(new FrameParser(1 << 20), new ReadOnlySequence<byte>(buffer), out _);
         Assert.Equal(99UL, Assert.Single(frames).Header.RequestId);
         Assert.Equal(size - FrameHeader.Size, frames[0].Payload.Length);
-    }
-
-    private static ReadOnlySequence<byte> TwoSegments(byte[] bytes, int split)
-    {
-        var first = new Segment(bytes.AsMemory(0, split), 0);
-        Segment last = first.Append(bytes.AsMemory(split));
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

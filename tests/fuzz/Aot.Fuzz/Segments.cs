@@ -2,9 +2,20 @@ using System.Buffers;
 
 namespace Aot.Fuzz;
 
-/// <summary>A byte array as a <see cref="ReadOnlySequence{T}"/> of several segments, the shape of a socket's reads.</summary>
+/// <summary>
+/// A byte array as a <see cref="ReadOnlySequence{T}"/> of several segments, the shape of a socket's reads. Also compiled
+/// into Aot.Server.Tests (FrameParserTests).
+/// </summary>
 internal static class Segments
 {
+    /// <summary>Two segments: the bytes before <paramref name="split"/> and the rest.</summary>
+    public static ReadOnlySequence<byte> SplitAt(byte[] bytes, int split)
+    {
+        var first = new Segment(bytes.AsMemory(0, split), 0);
+        Segment last = first.Append(bytes.AsMemory(split));
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
     public static ReadOnlySequence<byte> Split(byte[] bytes, int segmentLength)
     {
         if (bytes.Length <= segmentLength)
