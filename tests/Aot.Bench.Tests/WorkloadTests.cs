@@ -27,6 +27,24 @@ public class WorkloadTests
         Assert.Equal(16 + 115, WorkloadCatalog.Tiny.BinaryFrame.Length);
     }
 
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("minilm-s16")]
+    [InlineData("resnet50")]
+    public void Grpc_body_is_one_length_prefixed_model_infer_request_with_the_raw_tensors(string name)
+    {
+        // bench/grpc.sh hands this body to h2load: flag 0 (uncompressed), big-endian length, then the whole message.
+        Workload workload = WorkloadCatalog.Get(name);
+        byte[] body = Aot.LoadGen.Targets.GrpcTarget.FramedBody(workload);
+        Assert.Equal(0, body[0]);
+        Assert.Equal((uint)(body.Length - 5), System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1)));
+        Inference.ModelInferRequest request = Inference.ModelInferRequest.Parser.ParseFrom(body.AsSpan(5));
+        Assert.Equal(workload.Model, request.ModelName);
+        Assert.Equal(workload.Inputs.Select(static i => i.Name), request.Inputs.Select(static i => i.Name));
+        Assert.Equal(workload.Inputs.Select(static i => i.Shape), request.Inputs.Select(static i => i.Shape.ToArray()));
+        Assert.Equal(workload.Inputs.Select(static i => i.Bytes), request.RawInputContents.Select(static r => r.ToByteArray()));
+    }
+
     [Fact]
     public void MiniLm_inputs_start_with_cls_and_end_with_sep()
     {

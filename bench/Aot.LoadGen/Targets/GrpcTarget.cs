@@ -19,14 +19,35 @@ internal sealed class GrpcTarget : ITarget
     public GrpcTarget(Uri address, Workload workload)
     {
         _address = address;
-        _request = new ModelInferRequest { ModelName = workload.Model };
+        _request = Request(workload);
+    }
+
+    /// <summary>The workload's <c>ModelInferRequest</c>: every input in <c>raw_input_contents</c>.</summary>
+    public static ModelInferRequest Request(Workload workload)
+    {
+        var request = new ModelInferRequest { ModelName = workload.Model };
         foreach (TensorData input in workload.Inputs)
         {
             var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = input.KServeDataType };
             tensor.Shape.Add(input.Shape);
-            _request.Inputs.Add(tensor);
-            _request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(input.Bytes));
+            request.Inputs.Add(tensor);
+            request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(input.Bytes));
         }
+
+        return request;
+    }
+
+    /// <summary>
+    /// The request as an HTTP/2 body of a gRPC call (a length-prefixed message: flag 0, big-endian length, bytes), for a
+    /// native HTTP/2 load tool such as h2load to send.
+    /// </summary>
+    public static byte[] FramedBody(Workload workload)
+    {
+        byte[] message = Request(workload).ToByteArray();
+        var body = new byte[5 + message.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(1), (uint)message.Length);
+        message.CopyTo(body, 5);
+        return body;
     }
 
     public string Protocol => "grpc";
