@@ -26,6 +26,7 @@ internal static class ServeCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate file: serve HTTP and gRPC over TLS (with --tls-key); the binary protocol stays plain TCP unless --tls-binary." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key file of --tls-cert." };
         var tlsBinary = new Option<bool>("--tls-binary") { Description = "Serve the binary protocol's TCP port over TLS too, with --tls-cert (clients: AotConnectionOptions.Tls); the Unix socket stays plain." };
+        var apiKeyReload = new Option<int>("--api-key-reload-secs") { Description = "Seconds between looks at --api-key-file: changed keys apply without a restart (SIGHUP reads it at once); 0 = only on SIGHUP.", DefaultValueFactory = _ => defaults.ApiKeyReloadSeconds };
         var apiKeyFile = new Option<string?>("--api-key-file") { Description = "File of API keys, one a line (several for rotation), required as 'Authorization: Bearer KEY' on HTTP and gRPC and by an Authenticate frame on the binary protocol; AOT_API_KEY (comma-separated) adds keys. Without any key every route is open." };
         var authHealth = new Option<bool>("--auth-health") { Description = "Health routes (/v2/health/*, /health, gRPC health) need the API key too (open by default, for probes)." };
         var maxConnections = new Option<long>("--max-connections") { Description = "Most open connections on all listeners together; beyond it new ones are refused. 0 = no limit.", DefaultValueFactory = _ => defaults.MaxConnections };
@@ -64,7 +65,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving), gRPC (KServe V2) and the binary protocol.")
         {
-            models, repository, configs, versionPolicy, modelControl, pollSecs, host, httpPort, port, grpcPort, tlsCert, tlsKey, tlsBinary, apiKeyFile, authHealth, maxConnections, headersTimeout, keepAlive, minBodyRate, frameTimeout, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
+            models, repository, configs, versionPolicy, modelControl, pollSecs, host, httpPort, port, grpcPort, tlsCert, tlsKey, tlsBinary, apiKeyFile, apiKeyReload, authHealth, maxConnections, headersTimeout, keepAlive, minBodyRate, frameTimeout, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
         // The per-model flags, by the config-file key they override (only when given: otherwise the file decides).
@@ -95,6 +96,7 @@ internal static class ServeCommand
                 TlsKey = result.GetValue(tlsKey),
                 TlsBinary = result.GetValue(tlsBinary),
                 ApiKeyFile = result.GetValue(apiKeyFile),
+                ApiKeyReloadSeconds = result.GetValue(apiKeyReload) >= 0 ? result.GetValue(apiKeyReload) : throw new FormatException($"--api-key-reload-secs {result.GetValue(apiKeyReload)}: give 0 (only on SIGHUP) or a number of seconds."),
                 AuthHealth = result.GetValue(authHealth),
                 MaxConnections = result.GetValue(maxConnections),
                 RequestHeadersTimeoutSeconds = result.GetValue(headersTimeout),

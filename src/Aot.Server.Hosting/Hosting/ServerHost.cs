@@ -89,6 +89,7 @@ internal static class ServerHost
         Log(keys is null
             ? "no API key: every route is open"
             : $"API key required ({keys.Count} key{(keys.Count == 1 ? "" : "s")}); health routes {(options.AuthHealth ? "need it too" : "are open")}");
+        using ApiKeyFileWatcher? keyWatcher = keys?.KeyFile is null ? null : new ApiKeyFileWatcher(keys, options.ApiKeyReloadSeconds, Log);
         using ModelRepository repository = loadModels(Log);
         using ModelControl? control = StartControl(options, repository, Log);
 

@@ -56,6 +56,9 @@ internal sealed record class ServerOptions
     /// <summary>A file of API keys, one a line (with <c>AOT_API_KEY</c>'s); none at all leaves every route open.</summary>
     public string? ApiKeyFile { get; init; }
 
+    /// <summary>Seconds between looks at <see cref="ApiKeyFile"/> for changed keys (0: only on SIGHUP).</summary>
+    public int ApiKeyReloadSeconds { get; init; } = 10;
+
     /// <summary>Health routes (HTTP <c>/v2/health/*</c>, <c>/health</c>, gRPC health) need the key too.</summary>
     public bool AuthHealth { get; init; }
 

@@ -17,9 +17,18 @@ internal sealed class ApiKeys
     /// <summary>Longest key accepted from a client (bytes of UTF-8); a longer one is refused without hashing it.</summary>
     public const int MaxKeyBytes = 1024;
 
-    private readonly byte[][] _digests;
+    private readonly string[] _environmentKeys;
+    private volatile byte[][] _digests;
 
-    private ApiKeys(byte[][] digests) => _digests = digests;
+    private ApiKeys(string[] environmentKeys, string? keyFile, byte[][] digests)
+    {
+        _environmentKeys = environmentKeys;
+        KeyFile = keyFile;
+        _digests = digests;
+    }
+
+    /// <summary>The <c>--api-key-file</c> the keys were read from (null: <c>AOT_API_KEY</c> only).</summary>
+    public string? KeyFile { get; }
 
     public int Count => _digests.Length;
 
@@ -30,12 +39,27 @@ internal sealed class ApiKeys
     /// <exception cref="StartupException">The file cannot be read or holds no key, or a key is too long.</exception>
     public static ApiKeys? Load(string? keyFile)
     {
-        var keys = new List<string>();
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { } variable)
+        string[] environmentKeys = Environment.GetEnvironmentVariable(EnvironmentVariable) is { } variable
+            ? variable.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        if (keyFile is null && environmentKeys.Length == 0)
         {
-            keys.AddRange(variable.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            return null;
         }
 
+        return new ApiKeys(environmentKeys, keyFile, Digests(environmentKeys, keyFile));
+    }
+
+    /// <summary>
+    /// Reads <see cref="KeyFile"/> again and serves its keys (with <c>AOT_API_KEY</c>'s) from the next request on; a file
+    /// that cannot be read, holds no key or a key too long changes nothing (the keys in use stay) and throws.
+    /// </summary>
+    /// <exception cref="StartupException">Why the file was not taken; it names the file, never a key.</exception>
+    public void Reload() => _digests = Digests(_environmentKeys, KeyFile);
+
+    private static byte[][] Digests(string[] environmentKeys, string? keyFile)
+    {
+        var keys = new List<string>(environmentKeys);
         if (keyFile is not null)
         {
             string[] lines;
@@ -56,18 +80,13 @@ internal sealed class ApiKeys
             }
         }
 
-        if (keys.Count == 0)
-        {
-            return null;
-        }
-
         // The message names where the key came from, never the key.
         if (keys.Any(static k => Encoding.UTF8.GetByteCount(k) > MaxKeyBytes))
         {
             throw new StartupException($"An API key is longer than {MaxKeyBytes} bytes ({EnvironmentVariable} or --api-key-file).");
         }
 
-        return new ApiKeys([.. keys.Select(static k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))]);
+        return [.. keys.Select(static k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))];
     }
 
     /// <summary>True when <paramref name="presented"/> (UTF-8) is one of the keys.</summary>
@@ -81,7 +100,7 @@ internal sealed class ApiKeys
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(presented, digest);
         bool match = false;
-        foreach (byte[] key in _digests)
+        foreach (byte[] key in _digests) // one read of the field: a reload swaps the whole array
         {
             // Every key is compared, with no early exit: which one matched does not show either.
             match |= CryptographicOperations.FixedTimeEquals(digest, key);

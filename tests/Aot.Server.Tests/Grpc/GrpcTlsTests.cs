@@ -38,13 +38,11 @@ public sealed class GrpcTlsTests : IDisposable
     [Fact]
     public async Task A_key_without_a_certificate_or_an_unreadable_pair_fails_at_start()
     {
-        (int exitCode, string output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer,
-            "serve", "--model", $"tiny={TestModels.Tiny}", "--http-port", "0", "--port", "0", "--grpc-port", "0", "--tls-key", "/no/such.key");
+        (int exitCode, string output) = await ServerProcess.ServeTinyToExitAsync("--tls-key", "/no/such.key");
         Assert.Equal(1, exitCode);
         Assert.Contains("aot: error: TLS needs both --tls-cert and --tls-key (PEM files).", output);
 
-        (exitCode, output) = await ServerProcess.RunToExitAsync(RepoPaths.BuiltServer,
-            "serve", "--model", $"tiny={TestModels.Tiny}", "--http-port", "0", "--port", "0", "--grpc-port", "0", "--tls-cert", "/no/such.pem", "--tls-key", "/no/such.key");
+        (exitCode, output) = await ServerProcess.ServeTinyToExitAsync("--tls-cert", "/no/such.pem", "--tls-key", "/no/such.key");
         Assert.Equal(1, exitCode);
         Assert.Contains("aot: error: Cannot load the TLS certificate /no/such.pem with key /no/such.key:", output);
     }
