@@ -18,6 +18,7 @@ internal static class ServeCommand
         var versionPolicy = new Option<string>("--version-policy") { Description = "Versions of a repository model to serve when its config.json has no version_policy: latest, latest:N, all or specific:V1,V2 (docs/models.md).", DefaultValueFactory = _ => "latest:1" };
         var modelControl = new Option<string>("--model-control") { Description = "none: read the repository once; poll: watch it and load / unload versions as folders come and go; explicit: POST /v2/repository/models/{m}/load and /unload.", DefaultValueFactory = _ => "none" };
         modelControl.AcceptOnlyFromAmong("none", "poll", "explicit");
+        var loadModels = new Option<string[]>("--load-model") { Description = "With --model-control explicit: load only this repository model at start (repeatable; '*' = all, the default); the others wait for POST /v2/repository/models/{m}/load." };
         var pollSecs = new Option<int>("--poll-secs") { Description = "With --model-control poll: seconds between two scans of the repository.", DefaultValueFactory = _ => defaults.PollSeconds };
         var host = new Option<string>("--host") { Description = "Address the TCP listeners bind to.", DefaultValueFactory = _ => defaults.Host };
         var httpPort = new Option<int>("--http-port") { Description = "HTTP port (KServe V2, TF Serving, /metrics).", DefaultValueFactory = _ => defaults.HttpPort };
@@ -65,7 +66,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve ONNX models over HTTP (KServe V2, TF Serving), gRPC (KServe V2) and the binary protocol.")
         {
-            models, repository, configs, versionPolicy, modelControl, pollSecs, host, httpPort, port, grpcPort, tlsCert, tlsKey, tlsBinary, apiKeyFile, apiKeyReload, authHealth, maxConnections, headersTimeout, keepAlive, minBodyRate, frameTimeout, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
+            models, repository, configs, versionPolicy, modelControl, loadModels, pollSecs, host, httpPort, port, grpcPort, tlsCert, tlsKey, tlsBinary, apiKeyFile, apiKeyReload, authHealth, maxConnections, headersTimeout, keepAlive, minBodyRate, frameTimeout, unixSocket, device, cudaMemLimit, convAlgoSearch, cudaGraph, cudaTf32, cudaPinned, threads, workers, maxBatch, maxDelay, maxQueue, maxPayload, pad, maxBatchTokens, releaseAfterIdle, cpuArena, drain, maxInFlight, inline, inlineIo,
             tokenizers, poolings, maxClientBatch, autoTruncate, maxInputLength, prompts,
         };
         // The per-model flags, by the config-file key they override (only when given: otherwise the file decides).
@@ -85,6 +86,7 @@ internal static class ServeCommand
                 Configs = result.GetValue(configs) ?? [],
                 VersionPolicy = Models.VersionSelection.Parse(result.GetValue(versionPolicy)!),
                 ModelControl = Enum.Parse<ModelControlMode>(result.GetValue(modelControl)!, ignoreCase: true),
+                LoadModels = result.GetValue(loadModels) ?? [],
                 PollSeconds = result.GetValue(pollSecs) >= 1 ? result.GetValue(pollSecs) : throw new FormatException($"--poll-secs {result.GetValue(pollSecs)}: give a number of seconds ≥ 1."),
                 GivenOnCommandLine = perModel.Where(p => result.GetResult(p.Option) is { Implicit: false }).Select(static p => p.Key).ToHashSet(StringComparer.Ordinal),
                 Host = result.GetValue(host)!,

@@ -33,10 +33,37 @@ internal sealed class ModelControl : IDisposable
 
     public ModelControlMode Mode => _options.ModelControl;
 
-    /// <summary>Loads every repository model (a failed version is recorded, not fatal), then starts polling if asked.</summary>
+    /// <summary>
+    /// Loads the repository's models — every one, or those of <c>--load-model</c> — (a failed version is recorded, not
+    /// fatal), then starts polling if asked.
+    /// </summary>
+    /// <exception cref="StartupException">A <c>--load-model</c> name is not a folder of the repository.</exception>
     public void Start()
     {
-        Reconcile(retryFailed: true);
+        IReadOnlyList<string> chosen = _options.LoadModels;
+        if (chosen.Count == 0 || chosen.Contains("*"))
+        {
+            Reconcile(retryFailed: true);
+        }
+        else
+        {
+            foreach (string name in chosen.Distinct(StringComparer.Ordinal))
+            {
+                if (RefuseName(name) is { } refusal)
+                {
+                    throw new StartupException($"--load-model: {refusal}");
+                }
+
+                if (!HasFolder(name))
+                {
+                    string[] known = Directory.Exists(_repositoryPath) ? [.. ModelSource.ModelNames(_repositoryPath)] : [];
+                    throw new StartupException($"--load-model {name}: {_repositoryPath} has no folder '{name}' (its models: {(known.Length == 0 ? "none" : string.Join(", ", known))}).");
+                }
+
+                Lifecycle.Serialized(name, () => Apply(name, retryFailed: true));
+            }
+        }
+
         if (Mode == ModelControlMode.Poll)
         {
             _poller = new Thread(PollLoop) { IsBackground = true, Name = "aot-repository-poll" };

@@ -67,6 +67,11 @@ internal static class ServerHost
     /// <summary>With <c>--model-control poll|explicit</c>: loads the repository's models (a failed version is reported, not fatal) and starts watching it.</summary>
     internal static ModelControl? StartControl(ServerOptions options, ModelRepository repository, Action<string> log)
     {
+        if (options.LoadModels.Count > 0 && options.ModelControl != ModelControlMode.Explicit)
+        {
+            throw new StartupException($"--load-model needs --model-control explicit (with {options.ModelControl.ToString().ToLowerInvariant()}, {(options.ModelControl == ModelControlMode.Poll ? "every model of the repository is served" : "--model and --repository say what is served")}).");
+        }
+
         if (options.ModelControl == ModelControlMode.None)
         {
             return null;

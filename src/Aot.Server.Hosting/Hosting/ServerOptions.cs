@@ -26,6 +26,12 @@ internal sealed record class ServerOptions
     public int PollSeconds { get; init; } = 5;
 
     /// <summary>
+    /// With <c>--model-control explicit</c>: the repository models loaded at start (<c>*</c> or none given: all of them);
+    /// the others wait for <c>POST /v2/repository/models/{m}/load</c>.
+    /// </summary>
+    public IReadOnlyList<string> LoadModels { get; init; } = [];
+
+    /// <summary>
     /// The config-file keys (<see cref="ModelConfigFile.Keys"/>, <c>text.*</c> for the text ones) whose command-line flag
     /// was given: those override every model's config file. The other flags' values are only the defaults under the files.
     /// </summary>

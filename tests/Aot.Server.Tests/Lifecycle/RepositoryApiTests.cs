@@ -112,6 +112,39 @@ public sealed class RepositoryApiTests
         }
     }
 
+    [Fact]
+    public async Task Load_model_chooses_what_explicit_control_loads_at_start()
+    {
+        using var repository = new VersionedRepository();
+        repository.Drop(1);
+        string other = Path.Combine(repository.Root, "other", "1");
+        Directory.CreateDirectory(other);
+        File.WriteAllBytes(Path.Combine(other, "model.onnx"), VersionedRepository.AddModel(5));
+
+        await using (InProcessServer server = await InProcessServer.StartAsync(["--repository", repository.Root, "--model-control", "explicit", "--load-model", "other", "--threads", "1"], _ => { }))
+        {
+            using HttpClient http = ModelSwapTests.Http(server);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v2/models/other/ready")).StatusCode);
+            Assert.NotEqual(HttpStatusCode.OK, (await http.GetAsync("/v2/models/add/ready")).StatusCode); // waits for its load
+            using HttpResponseMessage load = await http.PostAsync("/v2/repository/models/add/load", null);
+            Assert.Equal(HttpStatusCode.OK, load.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v2/models/add/ready")).StatusCode);
+        }
+
+        await using (InProcessServer all = await InProcessServer.StartAsync(["--repository", repository.Root, "--model-control", "explicit", "--load-model", "*", "--threads", "1"], _ => { }))
+        {
+            using HttpClient http = ModelSwapTests.Http(all);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v2/models/add/ready")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v2/models/other/ready")).StatusCode);
+        }
+
+        FormatException missing = await Assert.ThrowsAsync<FormatException>(() => InProcessServer.StartAsync(["--repository", repository.Root, "--model-control", "explicit", "--load-model", "nosuch", "--threads", "1"], _ => { }));
+        Assert.Contains("--load-model nosuch", missing.Message);
+        Assert.Contains("its models: add, other", missing.Message);
+        FormatException polled = await Assert.ThrowsAsync<FormatException>(() => InProcessServer.StartAsync(["--repository", repository.Root, "--model-control", "poll", "--load-model", "add", "--threads", "1"], _ => { }));
+        Assert.Contains("--load-model needs --model-control explicit", polled.Message);
+    }
+
     private static string[] ReadyVersions(JsonArray index) =>
         [.. index.Where(e => (string?)e!["state"] == "READY").Select(e => (string)e!["version"]!).Order(StringComparer.Ordinal)];
 }
