@@ -3,7 +3,7 @@
 #   bash bench/soak.sh --minutes N [--out DIR]
 # starts the native aot server (tiny model + all-MiniLM-L6-v2 with its tokenizer for /embed; --max-queue 48 and
 # --max-payload-bytes 4 MiB, so a saturated server answers 429 at once), saturates it with checked closed-loop clients
-# on KServe V2 HTTP, the binary protocol and /embed while fault clients run alongside (disconnects mid-request and
+# on KServe V2 HTTP, the binary protocol, KServe V2 gRPC and /embed while fault clients run alongside (disconnects mid-request and
 # mid-response, slow headers and bodies, half binary frames, oversized payloads, malformed requests), probes
 # /v2/health/ready every second, samples RSS, fds and threads every 10 s, then waits for the server to go idle.
 # Writes report.md (pass/fail per criterion), soak.svg, samples.csv, soak.json and server.log into DIR

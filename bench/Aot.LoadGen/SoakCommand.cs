@@ -21,12 +21,13 @@ internal static class SoakCommand
         var httpClients = new Option<int>("--http-clients") { Description = "KServe V2 HTTP clients.", DefaultValueFactory = _ => 16 };
         var binaryConnections = new Option<int>("--binary-connections") { Description = "Binary-protocol connections.", DefaultValueFactory = _ => 8 };
         var binaryDepth = new Option<int>("--binary-depth") { Description = "Requests in flight per binary connection.", DefaultValueFactory = _ => 8 };
+        var grpcClients = new Option<int>("--grpc-clients") { Description = "KServe V2 gRPC clients (one shared channel).", DefaultValueFactory = _ => 4 };
         var embedClients = new Option<int>("--embed-clients") { Description = "/embed clients.", DefaultValueFactory = _ => 4 };
         var faults = new Option<string>("--faults") { Description = "Fault clients to run: all, none, or kinds separated by commas (e.g. binary-disconnect-mid-response,binary-half-frame).", DefaultValueFactory = _ => "all" };
         var maxQueue = new Option<int>("--max-queue") { Description = "The server's --max-queue per model.", DefaultValueFactory = _ => 48 };
         var command = new Command("soak", "Soak the server at saturation with fault clients; check every answer.")
         {
-            minutes, output, aot, gate, idleWait, httpClients, binaryConnections, binaryDepth, embedClients, maxQueue, faults,
+            minutes, output, aot, gate, idleWait, httpClients, binaryConnections, binaryDepth, grpcClients, embedClients, maxQueue, faults,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -59,12 +60,13 @@ internal static class SoakCommand
                 HttpClients = result.GetValue(httpClients),
                 BinaryConnections = result.GetValue(binaryConnections),
                 BinaryDepth = result.GetValue(binaryDepth),
+                GrpcClients = result.GetValue(grpcClients),
                 EmbedClients = result.GetValue(embedClients),
                 MaxQueue = result.GetValue(maxQueue),
                 Faults = [.. FaultRunner.All.Where(f => kinds.Contains(f.Name))],
             };
-            if (settings.Minutes <= 0 || settings.HttpClients < 0 || settings.BinaryConnections < 0 || settings.BinaryDepth < 1 || settings.EmbedClients < 0 || settings.MaxQueue < 1
-                || settings.HttpClients + settings.BinaryConnections + settings.EmbedClients == 0)
+            if (settings.Minutes <= 0 || settings.HttpClients < 0 || settings.BinaryConnections < 0 || settings.BinaryDepth < 1 || settings.GrpcClients < 0 || settings.EmbedClients < 0 || settings.MaxQueue < 1
+                || settings.HttpClients + settings.BinaryConnections + settings.GrpcClients + settings.EmbedClients == 0)
             {
                 Console.Error.WriteLine("--minutes must be above 0, client counts 0 or more (not all 0), --binary-depth and --max-queue at least 1.");
                 return 2;

@@ -6,7 +6,7 @@ namespace Aot.LoadGen.Soak;
 /// </summary>
 internal interface ICheckedSender : IAsyncDisposable
 {
-    /// <summary><c>kserve-http</c>, <c>binary</c> or <c>embed-http</c>.</summary>
+    /// <summary><c>kserve-http</c>, <c>binary</c>, <c>grpc</c> or <c>embed-http</c>.</summary>
     string Protocol { get; }
 
     /// <summary>Sends request number <paramref name="sequence"/>; <paramref name="timeout"/> fires when it counts as lost.</summary>

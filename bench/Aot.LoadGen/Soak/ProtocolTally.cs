@@ -17,7 +17,7 @@ internal sealed class ProtocolTally(string protocol)
     private readonly ConcurrentQueue<string>[] _failures = [.. Enumerable.Range(0, Enum.GetValues<AnswerOutcome>().Length).Select(_ => new ConcurrentQueue<string>())];
     private LatencyHistogram _interval = new();
 
-    /// <summary><c>kserve-http</c>, <c>binary</c> or <c>embed-http</c>.</summary>
+    /// <summary><c>kserve-http</c>, <c>binary</c>, <c>grpc</c> or <c>embed-http</c>.</summary>
     public string Protocol => protocol;
 
     /// <summary>Counts one answer; a correct one's latency (Stopwatch ticks) goes into the histograms.</summary>

@@ -6,12 +6,14 @@ using Aot.LoadGen.Soak.Faults;
 using Aot.LoadGen.Systems;
 using Aot.LoadGen.Targets;
 using Aot.LoadGen.Workloads;
+using Grpc.Net.Client;
+using Inference;
 
 namespace Aot.LoadGen.Soak;
 
 /// <summary>
 /// One soak: starts the server, asks the /embed reference vectors, reads the idle fds and threads, then for the given
-/// minutes runs the checked clients (KServe HTTP, binary, /embed), the fault clients and the health probe while sampling
+/// minutes runs the checked clients (KServe HTTP, binary, gRPC, /embed), the fault clients and the health probe while sampling
 /// the server every interval; stops the load, waits for fds and threads to come back to idle, stops the server with
 /// SIGTERM and evaluates the criteria.
 /// </summary>
@@ -37,9 +39,15 @@ internal static class SoakRunner
         using HttpClient client = HttpJsonTarget.CreateClient(settings.HttpClients + settings.EmbedClients, settings.LostAfter + TimeSpan.FromSeconds(5));
         var embedUrl = new Uri($"http://127.0.0.1:{ports.Http}/embed");
         EmbedReference embed = await EmbedReference.FetchAsync(client, embedUrl, EmbedReference.LongestFirst(EmbedTexts.Mixed), cancellationToken).ConfigureAwait(false);
-        ProtocolTally http = new("kserve-http"), binary = new("binary"), embedding = new("embed-http");
-        ProtocolTally[] tallies = [.. new[] { (http, settings.HttpClients), (binary, settings.BinaryConnections), (embedding, settings.EmbedClients) }.Where(t => t.Item2 > 0).Select(t => t.Item1)];
+        using GrpcChannel? channel = settings.GrpcClients > 0 ? GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}") : null;
+        var grpcClient = channel is null ? null : new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        ProtocolTally http = new("kserve-http"), binary = new("binary"), grpc = new("grpc"), embedding = new("embed-http");
+        ProtocolTally[] tallies = [.. new[] { (http, settings.HttpClients), (binary, settings.BinaryConnections), (grpc, settings.GrpcClients), (embedding, settings.EmbedClients) }.Where(t => t.Item2 > 0).Select(t => t.Item1)];
         await CheckServesAsync(new HttpCheckedSender("kserve-http", client, InferUrl(ports), tiny), settings).ConfigureAwait(false);
+        if (grpcClient is not null)
+        {
+            await CheckServesAsync(new GrpcCheckedSender(grpcClient, tiny), settings).ConfigureAwait(false);
+        }
 
         // Idle: started, references asked, nothing in flight.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
@@ -61,6 +69,7 @@ internal static class SoakRunner
             senders.AddRange(Enumerable.Range(0, settings.HttpClients).Select(i => ((ICheckedSender)new HttpCheckedSender("kserve-http", client, InferUrl(ports), tiny), http, i * 7)));
             senders.AddRange(binarySlots.SelectMany(slot => Enumerable.Range(0, settings.BinaryDepth).Select(_ => new BinaryTinySender(slot, tiny)))
                 .Select((sender, i) => ((ICheckedSender)sender, binary, (i * 7) + 3)));
+            senders.AddRange(Enumerable.Range(0, grpcClient is null ? 0 : settings.GrpcClients).Select(i => ((ICheckedSender)new GrpcCheckedSender(grpcClient!, tiny), grpc, (i * 7) + 5)));
             senders.AddRange(Enumerable.Range(0, settings.EmbedClients).Select(i => ((ICheckedSender)new HttpCheckedSender("embed-http", client, embedUrl, embed), embedding, i)));
             Task load = Task.WhenAll(senders.Select(s => Task.Run(() => CheckedLoop.RunAsync(s.Sender, s.Tally, s.First, settings.LostAfter, stopLoad.Token), CancellationToken.None)));
             var faultContext = new FaultContext("127.0.0.1", ports.Http, ports.Tcp, tiny.Reference, settings.MaxPayloadBytes);

@@ -22,6 +22,9 @@ internal sealed record SoakSettings(string AotServer, string OutputDirectory, do
     /// <summary><c>/embed</c> clients (closed loop, one connection each).</summary>
     public int EmbedClients { get; init; } = 4;
 
+    /// <summary>KServe V2 gRPC clients (closed loop, sharing one channel).</summary>
+    public int GrpcClients { get; init; } = 4;
+
     /// <summary>The server's <c>--max-queue</c> per model: fewer than the tiny model's clients, so overload is reached and answered.</summary>
     public int MaxQueue { get; init; } = 48;
 
@@ -47,7 +50,7 @@ internal sealed record SoakSettings(string AotServer, string OutputDirectory, do
     [
         "serve", "--model", $"tiny={Aot.Models.ModelStore.GetPath("tiny")}", "--model", $"minilm={Aot.Models.ModelStore.GetPath("minilm")}",
         "--tokenizer", $"minilm={Aot.Models.ModelStore.GetPath("minilm", "vocab.txt")}",
-        "--host", "127.0.0.1", "--http-port", Number(ports.Http), "--port", Number(ports.Tcp), "--grpc-port", "0",
+        "--host", "127.0.0.1", "--http-port", Number(ports.Http), "--port", Number(ports.Tcp), "--grpc-port", GrpcClients > 0 ? Number(ports.Grpc) : "0",
         "--max-queue", Number(MaxQueue), "--max-payload-bytes", Number(MaxPayloadBytes),
     ]);
 
@@ -56,6 +59,7 @@ internal sealed record SoakSettings(string AotServer, string OutputDirectory, do
     [
         $"kserve-http: {HttpClients} closed-loop clients, POST /v2/models/tiny/infer (1 or 4 rows of 64 fixed rows), outputs checked against y = Relu(x · W + b) computed here",
         $"binary: {BinaryConnections} connections × {BinaryDepth} requests in flight, the same tiny requests and check",
+        $"grpc: {GrpcClients} closed-loop clients on one channel, ModelInfer with the same tiny requests in raw_input_contents and the same check of raw_output_contents",
         $"embed-http: {EmbedClients} closed-loop clients, POST /embed with 1–{EmbedReference.MostTextsPerRequest} of 32 texts (8–256 tokens), each vector's cosine with its text's reference vector (asked alone before the load) ≥ {EmbedReference.MinCosine}",
         $"a request unanswered in {LostAfter.TotalSeconds:0} s is lost (a binary client then opens a new connection); after a 429/503 a client waits {CheckedLoop.OverloadBackOff.TotalMilliseconds:0} ms",
         $"fault clients: {(Faults.Count == 0 ? "none" : string.Join(", ", Faults.Select(f => f.Name)))}",

@@ -5,7 +5,8 @@ namespace Aot.LoadGen.Soak;
 
 /// <summary>
 /// The tiny-model requests the checked clients send, built once: request <c>n</c> holds rows <c>n mod 64</c>…, one
-/// row at a time and every fifth request four rows (so batches mix single- and multi-row requests).
+/// row at a time and every fifth request four rows (so batches mix single- and multi-row requests); one form per
+/// protocol.
 /// </summary>
 internal sealed class TinyRequests : IHttpRequestSet
 {
@@ -19,7 +20,7 @@ internal sealed class TinyRequests : IHttpRequestSet
             int first = n % TinyReference.Rows;
             int count = n % 5 == 0 ? 4 : 1;
             TensorData input = reference.Input(first, count);
-            return new TinyRequest(first, count, JsonBodies.KServe([input]), [input.ToInputTensor()]);
+            return new TinyRequest(first, count, JsonBodies.KServe([input]), [input.ToInputTensor()], Targets.GrpcTarget.Request("tiny", [input]));
         })];
     }
 
@@ -39,5 +40,5 @@ internal sealed class TinyRequests : IHttpRequestSet
     public string? Mismatch(int sequence, byte[] answer) => Mismatch(Get(sequence), HttpAnswers.KServeFirstOutput(answer));
 }
 
-/// <summary>One tiny request: its rows, its KServe V2 JSON body and its binary-protocol inputs.</summary>
-internal sealed record TinyRequest(int First, int Count, byte[] KServeBody, IReadOnlyList<InputTensor> BinaryInputs);
+/// <summary>One tiny request: its rows, its KServe V2 JSON body, its binary-protocol inputs and its gRPC message.</summary>
+internal sealed record TinyRequest(int First, int Count, byte[] KServeBody, IReadOnlyList<InputTensor> BinaryInputs, Inference.ModelInferRequest GrpcRequest);

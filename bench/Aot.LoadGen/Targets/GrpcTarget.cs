@@ -23,10 +23,13 @@ internal sealed class GrpcTarget : ITarget
     }
 
     /// <summary>The workload's <c>ModelInferRequest</c>: every input in <c>raw_input_contents</c>.</summary>
-    public static ModelInferRequest Request(Workload workload)
+    public static ModelInferRequest Request(Workload workload) => Request(workload.Model, workload.Inputs);
+
+    /// <summary>A <c>ModelInferRequest</c> to <paramref name="model"/> with every input in <c>raw_input_contents</c>.</summary>
+    public static ModelInferRequest Request(string model, IEnumerable<TensorData> inputs)
     {
-        var request = new ModelInferRequest { ModelName = workload.Model };
-        foreach (TensorData input in workload.Inputs)
+        var request = new ModelInferRequest { ModelName = model };
+        foreach (TensorData input in inputs)
         {
             var tensor = new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = input.KServeDataType };
             tensor.Shape.Add(input.Shape);
