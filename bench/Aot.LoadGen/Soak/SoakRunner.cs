@@ -39,7 +39,7 @@ internal static class SoakRunner
         using HttpClient client = HttpJsonTarget.CreateClient(settings.HttpClients + settings.EmbedClients, settings.LostAfter + TimeSpan.FromSeconds(5));
         var embedUrl = new Uri($"http://127.0.0.1:{ports.Http}/embed");
         EmbedReference embed = await EmbedReference.FetchAsync(client, embedUrl, EmbedReference.LongestFirst(EmbedTexts.Mixed), cancellationToken).ConfigureAwait(false);
-        using GrpcChannel? channel = settings.GrpcClients > 0 ? GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}") : null;
+        GrpcChannel? channel = settings.GrpcClients > 0 ? GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}") : null;
         var grpcClient = channel is null ? null : new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         ProtocolTally http = new("kserve-http"), binary = new("binary"), grpc = new("grpc"), embedding = new("embed-http");
         ProtocolTally[] tallies = [.. new[] { (http, settings.HttpClients), (binary, settings.BinaryConnections), (grpc, settings.GrpcClients), (embedding, settings.EmbedClients) }.Where(t => t.Item2 > 0).Select(t => t.Item1)];
@@ -107,7 +107,9 @@ internal static class SoakRunner
             }
         }
 
+        // The clients' connections close before the idle wait, so fds and threads can come back to their idle counts.
         client.Dispose();
+        channel?.Dispose();
         long loadEnd = Clock.Now;
         (SoakSample idleAfter, double? backToIdle) = await WaitForIdleAsync(sampler, idleBefore, loadStart, loadEnd, settings.IdleWait, cancellationToken).ConfigureAwait(false);
         string threadChanges = ProcessVitals.ThreadChanges(threadsBefore, ProcessVitals.ThreadNames(server.Pid));
