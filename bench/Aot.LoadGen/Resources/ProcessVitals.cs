@@ -22,6 +22,16 @@ internal readonly record struct ProcessVitals(long RssKb, int OpenFds, int Threa
     }
 
     /// <summary>
+    /// Threads the runtime starts once, on first use, and keeps for the life of the process (the timer thread: the first
+    /// timer armed anywhere starts it). One appearing after an idle reading is not a leak.
+    /// </summary>
+    public static readonly IReadOnlySet<string> OnceStartedThreads = new HashSet<string>(StringComparer.Ordinal) { ".NET Timer" };
+
+    /// <summary>How many <see cref="OnceStartedThreads"/> <paramref name="after"/> has that <paramref name="before"/> had not.</summary>
+    public static int OnceStartedSince(IReadOnlyDictionary<string, int> before, IReadOnlyDictionary<string, int> after) =>
+        OnceStartedThreads.Count(name => before.GetValueOrDefault(name) == 0 && after.GetValueOrDefault(name) > 0);
+
+    /// <summary>
     /// The process's threads by name (<c>/proc/PID/task/*/comm</c>: .NET names its threads, e.g. <c>.NET TP Worker</c>,
     /// ONNX Runtime's are named after the process), with how many share each name; empty once the process is gone.
     /// </summary>

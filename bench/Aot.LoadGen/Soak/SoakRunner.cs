@@ -111,7 +111,7 @@ internal static class SoakRunner
         client.Dispose();
         channel?.Dispose();
         long loadEnd = Clock.Now;
-        (SoakSample idleAfter, double? backToIdle) = await WaitForIdleAsync(sampler, idleBefore, loadStart, loadEnd, settings.IdleWait, cancellationToken).ConfigureAwait(false);
+        (SoakSample idleAfter, double? backToIdle, int onceStarted) = await WaitForIdleAsync(sampler, idleBefore, threadsBefore, server.Pid, loadStart, loadEnd, settings.IdleWait, cancellationToken).ConfigureAwait(false);
         string threadChanges = ProcessVitals.ThreadChanges(threadsBefore, ProcessVitals.ThreadNames(server.Pid));
         await stopProbe.CancelAsync().ConfigureAwait(false);
         await probing.ConfigureAwait(false);
@@ -137,13 +137,18 @@ internal static class SoakRunner
             Protocols = protocols,
             Faults = faultCounts,
             Health = healthSummary,
-            Criteria = SoakCriteria.Evaluate(protocols, sampler.Samples, idleBefore, idleAfter, healthSummary, faultCounts, settings.GateAll),
+            Criteria = SoakCriteria.Evaluate(protocols, sampler.Samples, idleBefore, idleAfter, healthSummary, faultCounts, settings.GateAll, onceStarted),
             ServerExitCode = server.ExitCode,
         };
     }
 
-    /// <summary>Polls until fds and threads are at or below their idle counts, or the wait is over; the last reading and when it was reached.</summary>
-    private static async Task<(SoakSample Last, double? BackToIdle)> WaitForIdleAsync(SoakSampler sampler, SoakSample idle, long loadStart, long loadEnd, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Polls until fds and threads are at or below their idle counts (threads: plus the once-started runtime threads that
+    /// appeared since, <see cref="ProcessVitals.OnceStartedThreads"/>), or the wait is over; the last reading, when it was
+    /// reached, and how many once-started threads it allowed.
+    /// </summary>
+    private static async Task<(SoakSample Last, double? BackToIdle, int OnceStarted)> WaitForIdleAsync(SoakSampler sampler, SoakSample idle, IReadOnlyDictionary<string, int> threadsBefore,
+        int pid, long loadStart, long loadEnd, TimeSpan wait, CancellationToken cancellationToken)
     {
         long lastKept = Clock.Now;
         while (true)
@@ -151,11 +156,12 @@ internal static class SoakRunner
             await Task.Delay(IdlePoll, cancellationToken).ConfigureAwait(false);
             double sinceEnd = Clock.Seconds(loadEnd, Clock.Now);
             SoakSample sample = await sampler.TakeAsync(Clock.Seconds(loadStart, Clock.Now), "idle-after", cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("The server exited while idle after the load.");
-            bool back = sample.OpenFds <= idle.OpenFds && sample.Threads <= idle.Threads;
+            int onceStarted = ProcessVitals.OnceStartedSince(threadsBefore, ProcessVitals.ThreadNames(pid));
+            bool back = sample.OpenFds <= idle.OpenFds && sample.Threads <= idle.Threads + onceStarted;
             if (back || sinceEnd >= wait.TotalSeconds)
             {
                 Log(sample);
-                return (sample, back ? Math.Round(sinceEnd, 1) : null);
+                return (sample, back ? Math.Round(sinceEnd, 1) : null, onceStarted);
             }
 
             // Keep a reading every few seconds for the chart; drop the ones between.

@@ -50,6 +50,25 @@ public class SoakCriteriaTests
     }
 
     [Fact]
+    public void The_timer_thread_started_once_during_the_load_is_not_a_leak_but_a_second_thread_is()
+    {
+        var before = new Dictionary<string, int> { [".NET TP Worker"] = 2, ["aot"] = 3 };
+        var after = new Dictionary<string, int> { [".NET TP Worker"] = 2, ["aot"] = 3, [".NET Timer"] = 1 };
+        int onceStarted = Aot.LoadGen.Resources.ProcessVitals.OnceStartedSince(before, after);
+        Assert.Equal(1, onceStarted);
+        Assert.Equal(0, Aot.LoadGen.Resources.ProcessVitals.OnceStartedSince(after, after));
+        Assert.Equal(0, Aot.LoadGen.Resources.ProcessVitals.OnceStartedSince(before, new Dictionary<string, int> { [".NET TP Worker"] = 3, ["aot"] = 3 }));
+
+        Criterion timer = SoakCriteria.Evaluate([Protocol(correct: 1)], [Sample(10, "load", 150)], Idle, Sample(70, "idle-after", 120, threads: 17), Healthy, [], true, onceStarted)
+            .Single(c => c.Name == SoakCriteria.Threads);
+        Assert.True(timer.Met);
+        Assert.Contains("started once by the runtime", timer.Evidence);
+        Criterion more = SoakCriteria.Evaluate([Protocol(correct: 1)], [Sample(10, "load", 150)], Idle, Sample(70, "idle-after", 120, threads: 18), Healthy, [], true, onceStarted)
+            .Single(c => c.Name == SoakCriteria.Threads);
+        Assert.False(more.Met);
+    }
+
+    [Fact]
     public void A_failed_health_probe_or_an_unexpected_fault_answer_fails()
     {
         Assert.False(Evaluate([Protocol(correct: 1)], health: new HealthSummary(59, 1, 12, "HTTP 503")).Single(c => c.Name == SoakCriteria.Health).Met);
