@@ -38,11 +38,11 @@ public sealed class GrpcTlsTests : IDisposable
     [Fact]
     public async Task A_key_without_a_certificate_or_an_unreadable_pair_fails_at_start()
     {
-        (int exitCode, string output) = await ServerProcess.ServeTinyToExitAsync("--tls-key", "/no/such.key");
+        (int exitCode, string output) = await TinyServeRefusal.RunAsync("--tls-key", "/no/such.key");
         Assert.Equal(1, exitCode);
         Assert.Contains("aot: error: TLS needs both --tls-cert and --tls-key (PEM files).", output);
 
-        (exitCode, output) = await ServerProcess.ServeTinyToExitAsync("--tls-cert", "/no/such.pem", "--tls-key", "/no/such.key");
+        (exitCode, output) = await TinyServeRefusal.RunAsync("--tls-cert", "/no/such.pem", "--tls-key", "/no/such.key");
         Assert.Equal(1, exitCode);
         Assert.Contains("aot: error: Cannot load the TLS certificate /no/such.pem with key /no/such.key:", output);
     }

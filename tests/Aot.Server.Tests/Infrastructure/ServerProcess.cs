@@ -135,13 +135,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    /// <summary>
-    /// <c>aot serve</c> of the tiny model on no ports with <paramref name="flags"/> added, run to its exit: for the flags
-    /// refused at start.
-    /// </summary>
-    public static Task<(int ExitCode, string Output)> ServeTinyToExitAsync(params string[] flags) =>
-        RunToExitAsync(RepoPaths.BuiltServer, ["serve", "--model", $"tiny={TestModels.Tiny}", "--http-port", "0", "--port", "0", "--grpc-port", "0", .. flags]);
-
     /// <summary>Sends SIGTERM to <paramref name="pid"/> (the server inside a container: the engine would SIGKILL it).</summary>
     public static void Terminate(int pid) => _ = Kill(pid, 15);
 

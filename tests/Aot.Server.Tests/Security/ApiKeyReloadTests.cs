@@ -68,7 +68,7 @@ public sealed class ApiKeyReloadTests : IDisposable
     [Fact]
     public async Task A_negative_reload_interval_is_refused_at_start()
     {
-        (int exitCode, string output) = await ServerProcess.ServeTinyToExitAsync("--api-key-reload-secs", "-1");
+        (int exitCode, string output) = await TinyServeRefusal.RunAsync("--api-key-reload-secs", "-1");
         Assert.NotEqual(0, exitCode);
         Assert.Contains("--api-key-reload-secs -1", output);
     }

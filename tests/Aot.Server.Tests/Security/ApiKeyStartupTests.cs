@@ -43,13 +43,13 @@ public sealed class ApiKeyStartupTests : IDisposable
     [Fact]
     public async Task A_missing_or_empty_key_file_fails_at_start_naming_it()
     {
-        (int exitCode, string output) = await ServerProcess.ServeTinyToExitAsync("--api-key-file", "/no/such/keys");
+        (int exitCode, string output) = await TinyServeRefusal.RunAsync("--api-key-file", "/no/such/keys");
         Assert.Equal(1, exitCode);
         Assert.Contains("aot: error: Cannot read --api-key-file /no/such/keys:", output);
 
         string empty = Path.Combine(_folder, "empty");
         await File.WriteAllTextAsync(empty, "# no key yet\n\n");
-        (exitCode, output) = await ServerProcess.ServeTinyToExitAsync("--api-key-file", empty);
+        (exitCode, output) = await TinyServeRefusal.RunAsync("--api-key-file", empty);
         Assert.Equal(1, exitCode);
         Assert.Contains($"aot: error: --api-key-file {empty} holds no key", output);
     }

@@ -56,7 +56,7 @@ public sealed class BinaryTlsTests : IDisposable
     [Fact]
     public async Task TLS_on_the_binary_port_without_a_certificate_fails_at_start()
     {
-        (int exitCode, string output) = await ServerProcess.ServeTinyToExitAsync("--tls-binary");
+        (int exitCode, string output) = await TinyServeRefusal.RunAsync("--tls-binary");
         Assert.Equal(1, exitCode);
         Assert.Contains("aot: error: --tls-binary needs --tls-cert and --tls-key (PEM files).", output);
     }
