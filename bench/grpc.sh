@@ -26,7 +26,7 @@ while (($#)); do
   esac
   shift
 done
-step() { printf '\n==> %s\n' "$*" >&2; }
+source bench/common.sh
 command -v h2load >/dev/null || { echo "bench/grpc.sh needs h2load: apt-get install nghttp2-client" >&2; exit 2; }
 mkdir -p "$out"
 
@@ -37,7 +37,7 @@ fi
 step "build the load generator and fetch the tiny model"
 dotnet build bench/Aot.LoadGen -c Release -v quiet -nologo >&2
 loadgen=bench/Aot.LoadGen/bin/Release/net10.0/aot-loadgen
-tiny=$(dotnet run --project models/Aot.Models.Cli -c Release -- path tiny)
+tiny=$(models tiny)
 
 work=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -17,7 +17,7 @@ if [[ -z "$report" && -s "$dir/minilm-int8.onnx" && -s "$dir/resnet50-int8.onnx"
   echo "int8 models: reusing $dir" >&2
   exit 0
 fi
-models() { dotnet run --project models/Aot.Models.Cli -c Release -- path "$@"; }
+source bench/common.sh
 quantize() { # name fp32-path extra-args...
   local name=$1 model=$2
   shift 2

@@ -24,13 +24,12 @@ while (($#)); do
   shift
 done
 mkdir -p "$out"
-step() { printf '\n==> %s\n' "$*" >&2; }
+source bench/common.sh
 
 if [[ -z "$aot" ]]; then
   step "publish the native aot binary"
   aot=$(bash bench/aot-server.sh)
 fi
-models() { dotnet run --project models/Aot.Models.Cli -c Release -- path "$@"; }
 resnet=$(models resnet50)
 tiny=$(models tiny)
 

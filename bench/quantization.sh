@@ -26,14 +26,13 @@ done
 mkdir -p "$out"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/aot/bench/int8"
 mkdir -p "$cache"
-step() { printf '\n==> %s\n' "$*" >&2; }
+source bench/common.sh
 
 step "build (Release): aot, load generator"
 dotnet build src/Aot.Server -c Release -v quiet -nologo
 dotnet build bench/Aot.LoadGen -c Release -v quiet -nologo
 aot="$PWD/src/Aot.Server/bin/Release/net10.0/aot"
 loadgen="$PWD/bench/Aot.LoadGen/bin/Release/net10.0/aot-loadgen"
-models() { dotnet run --project models/Aot.Models.Cli -c Release -- path "$@"; }
 minilm=$(models minilm)
 resnet=$(models resnet50)
 

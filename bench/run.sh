@@ -57,7 +57,7 @@ if ((quick)); then suffix="-quick"; fi
 [[ -n "$out" ]] || out="bench/results/$(date -u +%Y-%m-%d)$suffix"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/aot/bench"
 mkdir -p "$out" "$cache"
-step() { printf '\n==> %s\n' "$*" >&2; }
+source bench/common.sh
 skipped=()
 
 step "build (Release): load generator, ASP.NET peer, aot server"

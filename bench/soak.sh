@@ -31,7 +31,7 @@ while (($#)); do
 done
 [[ -n "$out" ]] || out="bench/results/$(date -u +%Y-%m-%d)-soak"
 mkdir -p "$out"
-step() { printf '\n==> %s\n' "$*" >&2; }
+source bench/common.sh
 
 step "build (Release): load generator, aot server"
 dotnet build bench/Aot.LoadGen -c Release -v quiet -nologo

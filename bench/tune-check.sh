@@ -25,13 +25,12 @@ while (($#)); do
   shift
 done
 mkdir -p "$out"
-step() { printf '\n==> %s\n' "$*" >&2; }
+source bench/common.sh
 
 if [[ -z "$aot" ]]; then
   step "publish (native AOT): aot -> artifacts/bench/aot-native"
   aot=$(bash bench/aot-server.sh)
 fi
-models() { dotnet run --project models/Aot.Models.Cli -c Release -- path "$@"; }
 
 case_args() {
   case "$1" in
