@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text;
 using Aot.Server.Models;
 
 namespace Aot.Server.Security;
@@ -29,7 +30,7 @@ internal sealed class ApiKeyFileWatcher : IDisposable
         _keys = keys;
         _file = keys.KeyFile ?? throw new ArgumentException("The keys have no file to watch.", nameof(keys));
         _log = log;
-        _seen = Digest() ?? [];
+        _seen = Read() is { } content ? SHA256.HashData(content) : [];
         if (seconds > 0)
         {
             _timer = new Timer(static state => ((ApiKeyFileWatcher)state!).Check(signalled: false), this, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(seconds));
@@ -50,8 +51,8 @@ internal sealed class ApiKeyFileWatcher : IDisposable
     {
         lock (_gate)
         {
-            byte[]? now = Digest();
-            if (now is null)
+            byte[]? content = Read();
+            if (content is null)
             {
                 // Said once, not at every look; mid-swap or gone for now: the next look decides.
                 if (signalled || !_unreadable)
@@ -64,7 +65,7 @@ internal sealed class ApiKeyFileWatcher : IDisposable
             }
 
             _unreadable = false;
-
+            byte[] now = SHA256.HashData(content);
             if (!signalled && now.AsSpan().SequenceEqual(_seen))
             {
                 return;
@@ -73,7 +74,7 @@ internal sealed class ApiKeyFileWatcher : IDisposable
             _seen = now;
             try
             {
-                _keys.Reload();
+                _keys.Reload(Encoding.UTF8.GetString(content)); // the bytes just compared: the file is read once
                 _log($"API keys read again from {_file}{(signalled ? " (SIGHUP)" : "")}: {_keys.Count} key(s)"); // how many, never a key
             }
             catch (StartupException ex)
@@ -83,11 +84,11 @@ internal sealed class ApiKeyFileWatcher : IDisposable
         }
     }
 
-    private byte[]? Digest()
+    private byte[]? Read()
     {
         try
         {
-            return SHA256.HashData(File.ReadAllBytes(_file));
+            return File.ReadAllBytes(_file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

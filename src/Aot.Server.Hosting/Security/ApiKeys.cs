@@ -47,22 +47,9 @@ internal sealed class ApiKeys
             return null;
         }
 
-        return new ApiKeys(environmentKeys, keyFile, Digests(environmentKeys, keyFile));
-    }
-
-    /// <summary>
-    /// Reads <see cref="KeyFile"/> again and serves its keys (with <c>AOT_API_KEY</c>'s) from the next request on; a file
-    /// that cannot be read, holds no key or a key too long changes nothing (the keys in use stay) and throws.
-    /// </summary>
-    /// <exception cref="StartupException">Why the file was not taken; it names the file, never a key.</exception>
-    public void Reload() => _digests = Digests(_environmentKeys, KeyFile);
-
-    private static byte[][] Digests(string[] environmentKeys, string? keyFile)
-    {
-        var keys = new List<string>(environmentKeys);
+        string[]? lines = null;
         if (keyFile is not null)
         {
-            string[] lines;
             try
             {
                 lines = File.ReadAllLines(keyFile);
@@ -71,9 +58,30 @@ internal sealed class ApiKeys
             {
                 throw new StartupException($"Cannot read --api-key-file {keyFile}: {ex.Message}", ex);
             }
+        }
 
+        return new ApiKeys(environmentKeys, keyFile, Digests(environmentKeys, keyFile, lines));
+    }
+
+    /// <summary>
+    /// Serves the keys of <see cref="KeyFile"/>'s new <paramref name="content"/> (with <c>AOT_API_KEY</c>'s) from the
+    /// next request on; content that holds no key or a key too long changes nothing (the keys in use stay) and throws.
+    /// </summary>
+    /// <param name="content">The file as the caller read it (once: the caller also decides from it whether it changed).</param>
+    /// <exception cref="StartupException">Why the content was not taken; it names the file, never a key.</exception>
+    public void Reload(string content) => _digests = Digests(_environmentKeys, KeyFile, content.TrimStart('\uFEFF').Split('\n'));
+
+    /// <summary>The SHA-256 of every key: <paramref name="environmentKeys"/> and <paramref name="fileLines"/>' keys (from <paramref name="keyFile"/>, named in errors).</summary>
+    /// <param name="environmentKeys">The keys of <c>AOT_API_KEY</c>.</param>
+    /// <param name="keyFile">The key file's path, for the messages.</param>
+    /// <param name="fileLines">The key file's lines; null when there is no key file.</param>
+    private static byte[][] Digests(string[] environmentKeys, string? keyFile, string[]? fileLines)
+    {
+        var keys = new List<string>(environmentKeys);
+        if (fileLines is not null)
+        {
             int before = keys.Count;
-            keys.AddRange(lines.Select(static l => l.Trim()).Where(static l => l.Length > 0 && !l.StartsWith('#')));
+            keys.AddRange(fileLines.Select(static l => l.Trim()).Where(static l => l.Length > 0 && !l.StartsWith('#')));
             if (keys.Count == before)
             {
                 throw new StartupException($"--api-key-file {keyFile} holds no key (one key a line; blank lines and # comments are skipped).");
